@@ -1,0 +1,53 @@
+"""The `kiosk` command: one entry point, one subcommand per module of this package."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from kiosk.config import ConfigError
+
+# Each module defines `register(subparsers)`, which adds its subcommand and sets `handler`.
+COMMAND_MODULES = ("doctor",)
+
+EXIT_CONFIG_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="GAU Kiosk: the touchscreen kiosk of a digital administrative annex.",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TOML configuration (default: $KIOSK_CONFIG, then /etc/kiosk/kiosk.toml, "
+        "then embedded offline demo defaults)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"kiosk.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; configuration errors print one line and exit with code 2."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args))
+    except ConfigError as exc:
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR

@@ -1,0 +1,1 @@
+"""Use cases of the kiosk: tickets, guide, session, requests, status, printing."""

@@ -1,0 +1,70 @@
+"""Health checks of a kiosk's configuration, cache and devices, for `kiosk doctor`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.config import Config
+from kiosk.domain.catalogue import CatalogueError, packaged_catalogue
+from offline_cache.database import CacheError, open_cache, schema_version
+from offline_cache.migrations import LATEST_VERSION
+from offline_cache.outbox import Outbox, OutboxStatus
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check, worded for a technician."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def check_config(config: Config) -> CheckResult:
+    """The configuration loaded (it was validated when read)."""
+    return CheckResult("config", True, f"loaded from {config.source}")
+
+
+def check_catalogue(config: Config) -> CheckResult:
+    """The packaged guide of procedures parses."""
+    try:
+        catalogue = packaged_catalogue()
+    except (CatalogueError, OSError, ValueError) as exc:
+        return CheckResult("catalogue", False, str(exc))
+    return CheckResult(
+        "catalogue",
+        True,
+        f"{len(catalogue.services)} services in {len(catalogue.families)} families",
+    )
+
+
+def check_cache(config: Config) -> CheckResult:
+    """The cache opens, is intact, is at the latest schema; report the outbox."""
+    try:
+        db = open_cache(config.cache.path)
+    except (CacheError, OSError) as exc:
+        return CheckResult("cache", False, f"{exc} (check [cache] path and its directory)")
+    try:
+        integrity = db.conn.execute("PRAGMA integrity_check").fetchone()[0]
+        version = schema_version(db)
+        counts = Outbox(db).counts()
+    finally:
+        db.conn.close()
+    if integrity != "ok":
+        return CheckResult("cache", False, f"{config.cache.path}: integrity check says {integrity}")
+    return CheckResult(
+        "cache",
+        version == LATEST_VERSION,
+        f"{config.cache.path}: schema {version}/{LATEST_VERSION}, outbox "
+        f"{counts[OutboxStatus.PENDING]} pending, {counts[OutboxStatus.FAILED]} failed",
+    )
+
+
+# Later subsystems (server, printer, scanner) append their checks here.
+CHECKS: list[Callable[[Config], CheckResult]] = [check_config, check_catalogue, check_cache]
+
+
+def run_checks(config: Config) -> list[CheckResult]:
+    """Run every check in order."""
+    return [check(config) for check in CHECKS]

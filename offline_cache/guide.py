@@ -1,0 +1,92 @@
+"""The guide of procedures in the cache: catalogue rows, the server's ETag, and search."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from offline_cache.database import transaction
+from offline_cache.folding import fold, search_terms
+from offline_cache.settings import Settings
+
+# Written by the sync engine when the server sends per-annex catalogue overrides.
+ETAG_KEY = "catalogue.etag"
+OVERRIDES_KEY = "catalogue.overrides"
+# Identifies the catalogue the index was built from, so start-up reindexes only on change.
+FINGERPRINT_KEY = "catalogue.index_fingerprint"
+
+
+@dataclass(frozen=True)
+class GuideEntry:
+    """A service to index: its code, family and the texts a citizen may search, per language."""
+
+    code: str
+    family: str
+    data: Mapping[str, Any]
+    searchable: Mapping[str, str]
+
+
+class GuideStore:
+    """Repository of the catalogue and its full-text index."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def replace_all(self, entries: Iterable[GuideEntry], fingerprint: str) -> int:
+        """Swap in a whole catalogue and its index atomically; return how many services."""
+        count = 0
+        with transaction(self._db) as conn:
+            conn.execute("DELETE FROM catalogue_services")
+            conn.execute("DELETE FROM guide_fts")
+            for position, entry in enumerate(entries):
+                conn.execute(
+                    "INSERT INTO catalogue_services (code, family, position, data) "
+                    "VALUES (?, ?, ?, ?)",
+                    (
+                        entry.code,
+                        entry.family,
+                        position,
+                        json.dumps(entry.data, ensure_ascii=False),
+                    ),
+                )
+                conn.executemany(
+                    "INSERT INTO guide_fts (code, lang, body) VALUES (?, ?, ?)",
+                    [(entry.code, lang, fold(text)) for lang, text in entry.searchable.items()],
+                )
+                count += 1
+            Settings(self._db).put(FINGERPRINT_KEY, fingerprint)
+        return count
+
+    def fingerprint(self) -> str | None:
+        """Fingerprint of the catalogue the index holds."""
+        return Settings(self._db).get(FINGERPRINT_KEY)
+
+    def overrides(self) -> Mapping[str, Any]:
+        """The server's last per-annex overrides ({} when none were ever fetched)."""
+        raw = Settings(self._db).get(OVERRIDES_KEY)
+        return dict(json.loads(raw)) if raw else {}
+
+    def stored(self) -> list[Mapping[str, Any]]:
+        """Stored service data, in display order."""
+        rows = self._db.conn.execute(
+            "SELECT data FROM catalogue_services ORDER BY position"
+        ).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def search(self, query: str, limit: int = 20) -> list[str]:
+        """Service codes matching every word of `query` (prefixes too), best first."""
+        terms = search_terms(query)
+        if not terms:
+            return []
+        # Each term quoted (so FTS syntax typed by a citizen is text) and prefix-matched.
+        match = " ".join('"' + term.replace('"', "") + '"*' for term in terms)
+        rows = self._db.conn.execute(
+            "SELECT code, MIN(bm25(guide_fts)) AS score FROM guide_fts WHERE guide_fts MATCH ? "
+            "GROUP BY code ORDER BY score LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [row[0] for row in rows]

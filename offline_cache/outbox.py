@@ -1,0 +1,171 @@
+"""The outbox: every record made on the kiosk, queued with its idempotency key until synced."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlite_utils
+
+from offline_cache.clock import iso, utc_now
+from offline_cache.database import transaction
+
+
+class OutboxStatus(StrEnum):
+    """Life of an outbox row."""
+
+    PENDING = "pending"
+    IN_FLIGHT = "in_flight"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class NotInTransaction(RuntimeError):
+    """enqueue() was called outside a transaction, so the record and its row could split."""
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One queued record."""
+
+    id: int
+    idempotency_key: str
+    kind: str
+    payload: Mapping[str, Any]
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: float
+    last_error: str | None
+    created_at: str
+    synced_at: str | None
+
+
+_COLUMNS = (
+    "id, idempotency_key, kind, payload, status, attempts, next_attempt_at, last_error, "
+    "created_at, synced_at"
+)
+
+
+def _item(row: tuple[Any, ...]) -> OutboxItem:
+    return OutboxItem(
+        id=row[0],
+        idempotency_key=row[1],
+        kind=row[2],
+        payload=json.loads(row[3]),
+        status=OutboxStatus(row[4]),
+        attempts=row[5],
+        next_attempt_at=row[6],
+        last_error=row[7],
+        created_at=row[8],
+        synced_at=row[9],
+    )
+
+
+def new_idempotency_key() -> str:
+    """A fresh UUID4, given to a record when it is created and never changed."""
+    return str(uuid.uuid4())
+
+
+class Outbox:
+    """Repository of the outbox table."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def enqueue(
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        idempotency_key: str,
+        created_at: datetime | None = None,
+    ) -> None:
+        """Queue a record. Must run inside `transaction()` together with the record itself."""
+        if not self._db.conn.in_transaction:
+            raise NotInTransaction("enqueue() belongs in the transaction that writes the record")
+        self._db.conn.execute(
+            "INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)",
+            (
+                idempotency_key,
+                kind,
+                json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                iso(created_at or utc_now()),
+            ),
+        )
+
+    def claim_batch(self, kind: str, limit: int, now: float) -> list[OutboxItem]:
+        """Mark up to `limit` due pending rows of `kind` in flight and return them, oldest first."""
+        with transaction(self._db) as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND kind = ? "
+                "AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                (kind, now, limit),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE outbox SET status = 'in_flight' WHERE id = ?", [(row[0],) for row in rows]
+            )
+        return [_item(row) for row in rows]
+
+    def due_kinds(self, now: float) -> list[str]:
+        """Kinds that have pending rows ready to send."""
+        rows = self._db.conn.execute(
+            "SELECT DISTINCT kind FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?",
+            (now,),
+        ).fetchall()
+        return sorted(row[0] for row in rows)
+
+    def mark_done(self, keys: Iterable[str], synced_at: datetime | None = None) -> None:
+        """The server has these records (created now or already before)."""
+        stamp = iso(synced_at or utc_now())
+        with transaction(self._db) as conn:
+            conn.executemany(
+                "UPDATE outbox SET status = 'done', synced_at = ?, last_error = NULL "
+                "WHERE idempotency_key = ?",
+                [(stamp, key) for key in keys],
+            )
+
+    def mark_failed(self, key: str, reason: str) -> None:
+        """The server refused this record for good; keep it, with the reason, for the technician."""
+        with transaction(self._db) as conn:
+            conn.execute(
+                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? "
+                "WHERE idempotency_key = ?",
+                (reason, key),
+            )
+
+    def reschedule(self, keys: Iterable[str], error: str, next_attempt_at: float) -> None:
+        """A transient failure: back to pending, to be retried no earlier than `next_attempt_at`."""
+        with transaction(self._db) as conn:
+            conn.executemany(
+                "UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, "
+                "next_attempt_at = ? WHERE idempotency_key = ?",
+                [(error, next_attempt_at, key) for key in keys],
+            )
+
+    def counts(self) -> dict[OutboxStatus, int]:
+        """How many rows are in each status."""
+        found = dict(
+            self._db.conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall()
+        )
+        return {status: int(found.get(status.value, 0)) for status in OutboxStatus}
+
+    def items(self, statuses: Iterable[OutboxStatus], limit: int = 1000) -> list[OutboxItem]:
+        """Rows in the given statuses, oldest first."""
+        wanted = [status.value for status in statuses]
+        marks = ", ".join("?" for _ in wanted)
+        rows = self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE status IN ({marks}) ORDER BY id LIMIT ?",
+            (*wanted, limit),
+        ).fetchall()
+        return [_item(row) for row in rows]
+
+    def get(self, key: str) -> OutboxItem | None:
+        """The row with this idempotency key, if any."""
+        row = self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE idempotency_key = ?", (key,)
+        ).fetchone()
+        return _item(row) if row else None
