@@ -1,0 +1,1 @@
+"""Fonts, images and sounds shipped with the kiosk (read through importlib.resources)."""

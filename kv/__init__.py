@@ -1,0 +1,1 @@
+"""Kivy language files, one per screen plus a theme (read through importlib.resources)."""
