@@ -1,0 +1,1 @@
+"""Shared test helpers (the reference server as a real subprocess)."""

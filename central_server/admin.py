@@ -1,0 +1,100 @@
+"""Admin commands on the server's database: advance requests or dossiers, devices, notices."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from central_server.citizen_requests import REQUEST_FLOW, next_request_status, set_request_status
+from central_server.config import ServerConfig
+from central_server.db import Database
+from central_server.devices import DeviceError, add_device, revoke_device
+from central_server.dossiers import advance_dossier
+from central_server.notifications import (
+    PendingNotification,
+    deliver,
+    list_notifications,
+    load_sms_sender,
+    queue_ready_notifications,
+)
+
+REQUEST_STATES = (*REQUEST_FLOW, "rejected")
+
+
+class AdminError(Exception):
+    """An admin command was refused; the message says why."""
+
+
+def advance_request(
+    database: Database,
+    config: ServerConfig,
+    request_number: str,
+    to_status: str | None = None,
+    reason: str | None = None,
+) -> str:
+    """Move a request to its next state (or `to_status`); reaching `ready` notifies the citizen."""
+    pending: list[PendingNotification] = []
+    with database.write() as connection:
+        row = connection.execute(
+            "SELECT requests.status, annexes.name AS annex_name FROM requests "
+            "LEFT JOIN annexes USING (annex_id) WHERE request_number = ?",
+            (request_number,),
+        ).fetchone()
+        if row is None:
+            raise AdminError(f"no request {request_number!r}")
+        try:
+            target = to_status or next_request_status(row["status"])
+        except ValueError as exc:
+            raise AdminError(str(exc)) from exc
+        if target not in REQUEST_STATES:
+            raise AdminError(f"unknown status {target!r}; one of {', '.join(REQUEST_STATES)}")
+        updated = set_request_status(connection, request_number, target, reason)
+        if target == "ready" and row["status"] != "ready":
+            pending = queue_ready_notifications(
+                connection, updated, row["annex_name"] or "l'annexe administrative"
+            )
+    # Sent after commit: a slow SMTP server must not hold the database write lock.
+    deliver(database, pending, config.smtp, load_sms_sender(config.sms_sender_spec))
+    return f"{request_number}: {row['status']} -> {target}"
+
+
+def advance_dossier_command(database: Database, kind: str, number: str) -> str:
+    with database.write() as connection:
+        try:
+            stage = advance_dossier(connection, kind, number)
+        except ValueError as exc:
+            raise AdminError(str(exc)) from exc
+    return f"{kind} {number}: now {stage}"
+
+
+def print_notifications(database: Database, out: TextIO, as_json: bool) -> None:
+    with database.read() as connection:
+        rows = [dict(row) for row in list_notifications(connection)]
+    if as_json:
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    if not rows:
+        out.write("no notifications\n")
+    for row in rows:
+        out.write(
+            f"{row['notification_id']:>4} {row['created_at']} {row['request_number']} "
+            f"{row['channel']:<5} {row['recipient']} [{row['language']}] {row['status']}"
+            f"{' (' + row['detail'] + ')' if row['detail'] else ''}\n"
+        )
+
+
+def add_device_command(database: Database, name: str, annex_id: str) -> str:
+    with database.write() as connection:
+        try:
+            return add_device(connection, name, annex_id)
+        except DeviceError as exc:
+            raise AdminError(str(exc)) from exc
+
+
+def revoke_device_command(database: Database, name: str) -> None:
+    with database.write() as connection:
+        try:
+            revoke_device(connection, name)
+        except DeviceError as exc:
+            raise AdminError(str(exc)) from exc

@@ -1,0 +1,80 @@
+"""Per-annex information: catalogue overrides (with ETag), queue statistics, announcements."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any
+
+from central_server.clock import now_iso
+
+
+def catalogue_for(connection: sqlite3.Connection, annex_id: str) -> dict[str, Any]:
+    """The overrides and disabled services this annex applies on top of the kiosk's catalogue."""
+    annex = connection.execute(
+        "SELECT name, catalogue_revision FROM annexes WHERE annex_id = ?", (annex_id,)
+    ).fetchone()
+    overrides = {
+        row["service_code"]: json.loads(row["override_json"])
+        for row in connection.execute(
+            "SELECT service_code, override_json FROM catalogue_overrides WHERE annex_id = ? "
+            "ORDER BY service_code",
+            (annex_id,),
+        )
+    }
+    disabled = [
+        row["service_code"]
+        for row in connection.execute(
+            "SELECT service_code FROM disabled_services WHERE annex_id = ? ORDER BY service_code",
+            (annex_id,),
+        )
+    ]
+    return {
+        "annex_id": annex_id,
+        "annex_name": annex["name"],
+        "revision": annex["catalogue_revision"],
+        "overrides": overrides,
+        "disabled": disabled,
+    }
+
+
+def catalogue_etag(catalogue: dict[str, Any]) -> str:
+    """A strong ETag from the content: any change shows, even without a revision bump."""
+    canonical = json.dumps(catalogue, sort_keys=True, ensure_ascii=False).encode()
+    return '"' + hashlib.sha256(canonical).hexdigest()[:20] + '"'
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 If-None-Match: a list of (possibly weak) tags, or `*`."""
+    if not if_none_match:
+        return False
+    candidates = [part.strip() for part in if_none_match.split(",")]
+    return any(tag == "*" or tag.removeprefix("W/") == etag for tag in candidates)
+
+
+def queue_stats_for(connection: sqlite3.Connection, annex_id: str) -> list[dict[str, Any]]:
+    rows = connection.execute(
+        "SELECT family, waiting, avg_handling_s, open_counters FROM queue_stats "
+        "WHERE annex_id = ? ORDER BY family",
+        (annex_id,),
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def announcements_for(connection: sqlite3.Connection, annex_id: str) -> list[dict[str, Any]]:
+    """Announcements for this annex (or all annexes) that have not ended yet."""
+    rows = connection.execute(
+        "SELECT * FROM announcements WHERE (annex_id IS NULL OR annex_id = ?) "
+        "AND (ends_at IS NULL OR ends_at > ?) ORDER BY COALESCE(starts_at, ''), announcement_id",
+        (annex_id, now_iso()),
+    ).fetchall()
+    return [
+        {
+            "id": row["announcement_id"],
+            "text": json.loads(row["text_json"]),
+            "starts_at": row["starts_at"],
+            "ends_at": row["ends_at"],
+        }
+        for row in rows
+    ]

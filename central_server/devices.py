@@ -1,0 +1,67 @@
+"""Kiosk devices: registration, revocation and bearer-token authentication."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from central_server.clock import now_iso
+from central_server.security import new_token, token_digest
+
+
+@dataclass(frozen=True)
+class Device:
+    """An authenticated kiosk and the annex it serves."""
+
+    device_id: int
+    name: str
+    annex_id: str
+
+
+class DeviceError(Exception):
+    """An admin operation on devices could not be done (unknown annex, duplicate name, …)."""
+
+
+def find_device(connection: sqlite3.Connection, token: str) -> Device | None:
+    """The active device holding this token, or None if unknown or revoked."""
+    row = connection.execute(
+        "SELECT device_id, name, annex_id FROM devices "
+        "WHERE token_sha256 = ? AND revoked_at IS NULL",
+        (token_digest(token),),
+    ).fetchone()
+    if row is None:
+        return None
+    return Device(device_id=row["device_id"], name=row["name"], annex_id=row["annex_id"])
+
+
+def add_device(
+    connection: sqlite3.Connection, name: str, annex_id: str, token: str | None = None
+) -> str:
+    """Register a device and return its token (shown once: only its SHA-256 is stored)."""
+    if (
+        connection.execute("SELECT 1 FROM annexes WHERE annex_id = ?", (annex_id,)).fetchone()
+        is None
+    ):
+        raise DeviceError(f"unknown annex {annex_id!r}")
+    if connection.execute("SELECT 1 FROM devices WHERE name = ?", (name,)).fetchone() is not None:
+        raise DeviceError(f"a device named {name!r} already exists")
+    token = token or new_token()
+    connection.execute(
+        "INSERT INTO devices (name, annex_id, token_sha256, created_at) VALUES (?, ?, ?, ?)",
+        (name, annex_id, token_digest(token), now_iso()),
+    )
+    return token
+
+
+def revoke_device(connection: sqlite3.Connection, name: str) -> None:
+    """Stop accepting a device's token, and end the citizen sessions opened on it."""
+    cursor = connection.execute(
+        "UPDATE devices SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", (now_iso(), name)
+    )
+    if cursor.rowcount == 0:
+        raise DeviceError(f"no active device named {name!r}")
+    connection.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND device_id = "
+        "(SELECT device_id FROM devices WHERE name = ?)",
+        (now_iso(), name),
+    )

@@ -1,0 +1,252 @@
+"""Pydantic models of every body of API v1 (they make /openapi.json precise)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Language = Literal["ar", "fr", "zgh", "en"]
+RequestStatus = Literal["received", "in_progress", "ready", "collected", "rejected"]
+Channel = Literal["kiosk", "web", "counter"]
+DossierKind = Literal["passport", "firearm_licence"]
+ItemStatus = Literal["created", "duplicate", "rejected"]
+
+Family = Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
+IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+ServiceCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Cin = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{1,2}[0-9]{1,7}$"),
+]
+Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{4,12}$")]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{6,15}$")]
+TicketNumber = Annotated[str, StringConstraints(pattern=r"^[A-Z]-[0-9]{1,6}$")]
+DossierNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+]
+
+
+class StrictBody(BaseModel):
+    """Request bodies reject unknown fields, so a client typo surfaces as a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LocalizedText(BaseModel):
+    """One human-readable text in the four kiosk languages."""
+
+    ar: str
+    fr: str
+    zgh: str
+    en: str
+
+
+class LocalizedList(BaseModel):
+    """One list of texts (e.g. required documents) in the four kiosk languages."""
+
+    ar: list[str]
+    fr: list[str]
+    zgh: list[str]
+    en: list[str]
+
+
+class ErrorBody(BaseModel):
+    """Every error: a stable machine code, an English message, and sometimes extra fields."""
+
+    model_config = ConfigDict(extra="allow")
+
+    error: str
+    message: str
+    attempts_left: int | None = None
+    retry_after_s: int | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    time: datetime
+    api_version: int
+
+
+class ServiceOverride(BaseModel):
+    """What this annex changes in the kiosk's built-in catalogue for one service."""
+
+    fee_mad: float | None = None
+    delay: LocalizedText | None = None
+    documents: LocalizedList | None = None
+
+
+class Catalogue(BaseModel):
+    annex_id: str
+    annex_name: str
+    revision: int
+    overrides: dict[str, ServiceOverride]
+    disabled: list[str]
+
+
+class SignIn(StrictBody):
+    cin: Cin
+    pin: Pin
+
+
+class CitizenSummary(BaseModel):
+    citizen_id: str
+    display_name: str
+    cin_masked: str
+    phone_masked: str | None
+    email_masked: str | None
+    preferred_language: Language
+
+
+class SessionCreated(BaseModel):
+    token: str
+    expires_at: datetime
+    citizen: CitizenSummary
+
+
+class CitizenRequest(BaseModel):
+    request_number: str
+    service_code: str
+    status: RequestStatus
+    status_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    channel: Channel
+
+
+class RequestList(BaseModel):
+    requests: list[CitizenRequest]
+
+
+class NewRequest(StrictBody):
+    service_code: ServiceCode
+    language: Language
+    notify_sms: bool
+    notify_email: bool
+
+
+class RequestEnvelope(BaseModel):
+    request: CitizenRequest
+
+
+class PreRequestItem(StrictBody):
+    idempotency_key: IdempotencyKey
+    service_code: ServiceCode
+    cin: Cin
+    phone: Phone
+    language: Language
+    created_at: datetime
+
+
+class PreRequestBatch(StrictBody):
+    items: list[PreRequestItem] = Field(min_length=1, max_length=500)
+
+
+class PreRequestResult(BaseModel):
+    idempotency_key: str
+    status: ItemStatus
+    reference: str | None
+    reason: str | None
+
+
+class PreRequestResults(BaseModel):
+    results: list[PreRequestResult]
+
+
+class ApplicationLookup(StrictBody):
+    kind: DossierKind
+    dossier_number: DossierNumber
+    cin: Cin
+
+
+class TimelineEntry(BaseModel):
+    stage: str
+    date: datetime
+
+
+class ApplicationStatus(BaseModel):
+    kind: DossierKind
+    dossier_number: str
+    stage: str
+    reason: str | None
+    updated_at: datetime
+    timeline: list[TimelineEntry]
+
+
+class NewTicket(StrictBody):
+    idempotency_key: IdempotencyKey
+    service_code: ServiceCode
+    family: Family
+    issued_at: datetime
+
+
+class Ticket(BaseModel):
+    number: str
+    family: str
+    seq: int
+    business_day: date
+    people_ahead: int
+    estimated_wait_s: int | None
+
+
+class NewTicketBlock(StrictBody):
+    family: Family
+    size: int = Field(ge=10, le=500)
+
+
+class TicketBlock(BaseModel):
+    block_id: str
+    family: str
+    business_day: date
+    start: int
+    end: int
+
+
+class OfflineTicket(StrictBody):
+    idempotency_key: IdempotencyKey
+    number: TicketNumber
+    family: Family
+    seq: int = Field(ge=1, le=999_999)
+    service_code: ServiceCode
+    business_day: date
+    issued_at: datetime
+    source: Literal["block", "standalone"]
+    block_id: str | None = None
+
+
+class OfflineTicketBatch(StrictBody):
+    items: list[OfflineTicket] = Field(min_length=1, max_length=500)
+
+
+class OfflineTicketResult(BaseModel):
+    idempotency_key: str
+    status: ItemStatus
+    reason: str | None
+
+
+class OfflineTicketResults(BaseModel):
+    results: list[OfflineTicketResult]
+
+
+class FamilyQueue(BaseModel):
+    family: str
+    waiting: int
+    avg_handling_s: float
+    open_counters: int
+
+
+class QueueStats(BaseModel):
+    as_of: datetime
+    families: list[FamilyQueue]
+
+
+class Announcement(BaseModel):
+    id: str
+    text: LocalizedText
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+
+class Announcements(BaseModel):
+    announcements: list[Announcement]

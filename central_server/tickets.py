@@ -1,0 +1,203 @@
+"""Queue tickets: online allocation, leased number blocks for offline kiosks, offline uploads."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import uuid
+from datetime import date
+from typing import Any
+
+from central_server.clock import now_iso
+
+
+def format_number(family: str, seq: int) -> str:
+    """`A`, 42 -> `A-042`: three digits at least, as printed on the ticket."""
+    return f"{family}-{seq:03d}"
+
+
+def _reserve(
+    connection: sqlite3.Connection, annex_id: str, family: str, day: date, count: int
+) -> int:
+    """Take `count` consecutive numbers from the day's counter and return the first one."""
+    connection.execute(
+        "INSERT INTO ticket_counters (annex_id, family, business_day, next_seq) "
+        "VALUES (?, ?, ?, 1) "
+        "ON CONFLICT DO NOTHING",
+        (annex_id, family, day.isoformat()),
+    )
+    row = connection.execute(
+        "SELECT next_seq FROM ticket_counters "
+        "WHERE annex_id = ? AND family = ? AND business_day = ?",
+        (annex_id, family, day.isoformat()),
+    ).fetchone()
+    first = int(row["next_seq"])
+    connection.execute(
+        "UPDATE ticket_counters SET next_seq = ? "
+        "WHERE annex_id = ? AND family = ? AND business_day = ?",
+        (first + count, annex_id, family, day.isoformat()),
+    )
+    return first
+
+
+def estimated_wait(waiting: int, avg_handling_s: float, open_counters: int) -> int | None:
+    """Seconds until served, or None when no counter is open (the wait is then unknown)."""
+    if open_counters <= 0:
+        return None
+    return math.ceil(waiting * avg_handling_s / max(open_counters, 1))
+
+
+def ticket_view(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "number": row["number"],
+        "family": row["family"],
+        "seq": row["seq"],
+        "business_day": row["business_day"],
+        "people_ahead": row["people_ahead"],
+        "estimated_wait_s": row["estimated_wait_s"],
+    }
+
+
+def allocate_ticket(
+    connection: sqlite3.Connection,
+    *,
+    idempotency_key: str,
+    annex_id: str,
+    device_id: int,
+    family: str,
+    service_code: str,
+    issued_at: str,
+    day: date,
+) -> tuple[dict[str, Any], bool]:
+    """Allocate the next number online; a replayed key returns the first ticket, unchanged."""
+    existing = connection.execute(
+        "SELECT * FROM tickets WHERE idempotency_key = ?", (idempotency_key,)
+    ).fetchone()
+    if existing is not None:
+        return ticket_view(existing), False
+    seq = _reserve(connection, annex_id, family, day, 1)
+    queue = connection.execute(
+        "SELECT waiting, avg_handling_s, open_counters FROM queue_stats "
+        "WHERE annex_id = ? AND family = ?",
+        (annex_id, family),
+    ).fetchone()
+    people_ahead = int(queue["waiting"]) if queue is not None else 0
+    wait = (
+        estimated_wait(people_ahead, float(queue["avg_handling_s"]), int(queue["open_counters"]))
+        if queue is not None
+        else None
+    )
+    if queue is not None:
+        # The new ticket joins the queue: the next citizen has one more person ahead.
+        connection.execute(
+            "UPDATE queue_stats SET waiting = waiting + 1, updated_at = ? "
+            "WHERE annex_id = ? AND family = ?",
+            (now_iso(), annex_id, family),
+        )
+    connection.execute(
+        "INSERT INTO tickets (idempotency_key, annex_id, device_id, family, business_day, seq, "
+        "number, service_code, source, block_id, issued_at, received_at, people_ahead, "
+        "estimated_wait_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'online', NULL, ?, ?, ?, ?)",
+        (
+            idempotency_key,
+            annex_id,
+            device_id,
+            family,
+            day.isoformat(),
+            seq,
+            format_number(family, seq),
+            service_code,
+            issued_at,
+            now_iso(),
+            people_ahead,
+            wait,
+        ),
+    )
+    row = connection.execute(
+        "SELECT * FROM tickets WHERE idempotency_key = ?", (idempotency_key,)
+    ).fetchone()
+    return ticket_view(row), True
+
+
+def lease_block(
+    connection: sqlite3.Connection,
+    *,
+    annex_id: str,
+    device_id: int,
+    family: str,
+    size: int,
+    day: date,
+) -> dict[str, Any]:
+    """Reserve `size` numbers for one kiosk; nobody else, online or offline, will get them."""
+    start = _reserve(connection, annex_id, family, day, size)
+    block_id = f"blk-{uuid.uuid4().hex}"
+    end = start + size - 1
+    connection.execute(
+        "INSERT INTO ticket_blocks (block_id, annex_id, device_id, family, business_day, "
+        "start_seq, end_seq, leased_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (block_id, annex_id, device_id, family, day.isoformat(), start, end, now_iso()),
+    )
+    return {
+        "block_id": block_id,
+        "family": family,
+        "business_day": day.isoformat(),
+        "start": start,
+        "end": end,
+    }
+
+
+def _rejection(connection: sqlite3.Connection, item: dict[str, Any], annex_id: str) -> str | None:
+    """Why an offline ticket cannot be accepted, or None if it can."""
+    if item["number"] != format_number(item["family"], item["seq"]) and item["number"] != (
+        f"{item['family']}-{item['seq']}"
+    ):
+        return "number_mismatch"
+    if item["source"] == "standalone":
+        return None
+    if not item.get("block_id"):
+        return "block_id_required"
+    block = connection.execute(
+        "SELECT * FROM ticket_blocks WHERE block_id = ?", (item["block_id"],)
+    ).fetchone()
+    if block is None or block["annex_id"] != annex_id:
+        return "unknown_block"
+    if block["family"] != item["family"] or block["business_day"] != item["business_day"]:
+        return "block_mismatch"
+    if not block["start_seq"] <= item["seq"] <= block["end_seq"]:
+        return "seq_outside_block"
+    return None
+
+
+def store_offline_ticket(
+    connection: sqlite3.Connection, item: dict[str, Any], annex_id: str, device_id: int
+) -> tuple[str, str | None]:
+    """Record one ticket issued offline; returns (status, reason) as the batch reports it."""
+    key = str(item["idempotency_key"])
+    if (
+        connection.execute("SELECT 1 FROM tickets WHERE idempotency_key = ?", (key,)).fetchone()
+        is not None
+    ):
+        return "duplicate", None
+    reason = _rejection(connection, item, annex_id)
+    if reason is not None:
+        return "rejected", reason
+    connection.execute(
+        "INSERT INTO tickets (idempotency_key, annex_id, device_id, family, business_day, seq, "
+        "number, service_code, source, block_id, issued_at, received_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            key,
+            annex_id,
+            device_id,
+            item["family"],
+            item["business_day"],
+            item["seq"],
+            item["number"],
+            item["service_code"],
+            item["source"],
+            item.get("block_id"),
+            item["issued_at"],
+            now_iso(),
+        ),
+    )
+    return "created", None
