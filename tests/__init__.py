@@ -1,0 +1,1 @@
+"""GAU Kiosk test suite."""

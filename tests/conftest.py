@@ -1,0 +1,25 @@
+"""Shared fixtures: a real cache file per test, and a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from offline_cache.database import open_cache
+
+
+@pytest.fixture
+def cache_path(tmp_path: Path) -> Path:
+    """Where a test's cache file lives (a real file on disk)."""
+    return tmp_path / "cache" / "kiosk.sqlite"
+
+
+@pytest.fixture
+def cache(cache_path: Path) -> Iterator[sqlite_utils.Database]:
+    """An opened, migrated cache on a real file."""
+    db = open_cache(cache_path)
+    yield db
+    db.conn.close()

@@ -1,0 +1,93 @@
+"""The outbox keeps every record until the server has it, and says why when it cannot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlite_utils
+
+from offline_cache.database import transaction
+from offline_cache.outbox import NotInTransaction, Outbox, OutboxStatus, new_idempotency_key
+from offline_cache.retention import PURGED_PAYLOAD, purge_personal_data
+from offline_cache.statuses import CachedStatus, StatusStore
+
+
+def _queue(db: sqlite_utils.Database, count: int, kind: str = "pre_request") -> list[str]:
+    keys = [new_idempotency_key() for _ in range(count)]
+    with transaction(db):
+        for key in keys:
+            Outbox(db).enqueue(kind, {"cin": "AB123456", "phone": "+212612345678"}, key)
+    return keys
+
+
+def test_enqueue_outside_a_transaction_is_refused(cache: sqlite_utils.Database) -> None:
+    with pytest.raises(NotInTransaction):
+        Outbox(cache).enqueue("pre_request", {}, new_idempotency_key())
+
+
+def test_a_rolled_back_record_leaves_no_outbox_row(cache: sqlite_utils.Database) -> None:
+    with pytest.raises(RuntimeError), transaction(cache):
+        Outbox(cache).enqueue("pre_request", {"cin": "AB1"}, new_idempotency_key())
+        raise RuntimeError("the record's own insert failed")
+    assert sum(Outbox(cache).counts().values()) == 0
+
+
+def test_the_same_idempotency_key_cannot_be_queued_twice(cache: sqlite_utils.Database) -> None:
+    key = _queue(cache, 1)[0]
+    with pytest.raises(Exception, match="UNIQUE"), transaction(cache):
+        Outbox(cache).enqueue("pre_request", {}, key)
+
+
+def test_claim_done_failed_and_reschedule(cache: sqlite_utils.Database) -> None:
+    outbox = Outbox(cache)
+    keys = _queue(cache, 5)
+    batch = outbox.claim_batch("pre_request", limit=3, now=1000.0)
+    assert [item.idempotency_key for item in batch] == keys[:3]
+    assert outbox.counts()[OutboxStatus.IN_FLIGHT] == 3
+    assert outbox.claim_batch("ticket", limit=3, now=1000.0) == []
+
+    outbox.mark_done(keys[:1])
+    outbox.mark_failed(keys[1], "422 unknown_service")
+    outbox.reschedule(keys[2:3], "503 from server", next_attempt_at=2000.0)
+
+    counts = outbox.counts()
+    assert counts[OutboxStatus.DONE] == 1 and counts[OutboxStatus.FAILED] == 1
+    assert counts[OutboxStatus.PENDING] == 3
+    failed = outbox.get(keys[1])
+    assert failed is not None and failed.last_error == "422 unknown_service"
+    # The rescheduled row waits for its time; the two never tried go first.
+    assert [i.idempotency_key for i in outbox.claim_batch("pre_request", 10, 1500.0)] == keys[3:]
+    later = outbox.claim_batch("pre_request", 10, 2000.0)
+    assert [(i.idempotency_key, i.attempts) for i in later] == [(keys[2], 1)]
+    assert outbox.due_kinds(3000.0) == []
+
+
+def test_purge_blanks_only_synced_personal_data_past_retention(
+    cache: sqlite_utils.Database,
+) -> None:
+    outbox = Outbox(cache)
+    old_synced, recent_synced, pending = _queue(cache, 3)
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)
+    outbox.mark_done([old_synced], synced_at=now - timedelta(days=31))
+    outbox.mark_done([recent_synced], synced_at=now - timedelta(days=2))
+    statuses = StatusStore(cache)
+    statuses.save(
+        CachedStatus("passport", "PP1", "AB1", {"stage": "ready"}, now - timedelta(days=40))
+    )
+    statuses.save(
+        CachedStatus("passport", "PP2", "AB2", {"stage": "ready"}, now - timedelta(days=1))
+    )
+
+    report = purge_personal_data(cache, now, retention_days=30)
+
+    assert (report.outbox_rows, report.statuses) == (1, 1)
+    payload = cache.conn.execute(
+        "SELECT payload FROM outbox WHERE idempotency_key = ?", (old_synced,)
+    ).fetchone()[0]
+    assert payload == PURGED_PAYLOAD
+    for kept in (recent_synced, pending):
+        item = outbox.get(kept)
+        assert item is not None and item.payload["cin"] == "AB123456"
+    assert [s.dossier_number for s in statuses.all()] == ["PP2"]
+    assert purge_personal_data(cache, now, retention_days=30).outbox_rows == 0
