@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlite_utils
 
@@ -98,11 +100,8 @@ def test_no_match_and_hostile_queries(guide: GuideService) -> None:
 def test_server_overrides_are_applied_and_reindexed(cache: sqlite_utils.Database) -> None:
     guide = GuideService(cache)
     code = _celibacy(guide)
-    Settings(cache).put(
-        OVERRIDES_KEY,
-        '{"overrides": {"%s": {"fee_mad": 20, "documents": {"fr": ["Formulaire spécial zorglub"]}}},'
-        ' "disabled": []}' % code,
-    )
+    overrides = {"fee_mad": 20, "documents": {"fr": ["Formulaire spécial zorglub"]}}
+    Settings(cache).put(OVERRIDES_KEY, json.dumps({"overrides": {code: overrides}, "disabled": []}))
     assert guide.refresh() is True
     assert guide.catalogue.service(code).fee_mad == 20
     assert codes(guide, "zorglub") == [code]
