@@ -1,4 +1,4 @@
-"""Shared fixtures: a real cache file per test, and a fixed clock."""
+"""Shared fixtures: a real cache file per test, and the real reference server."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 import sqlite_utils
 
 from offline_cache.database import open_cache
+from tests.support.reference_server import reference_server  # noqa: F401 - a fixture
 
 
 @pytest.fixture
