@@ -1,0 +1,1 @@
+"""Device drivers: ESC/POS printers (document model, rendering, transports) and serial scanners."""

@@ -1,0 +1,140 @@
+"""Shaped text (Arabic, Tifinagh) and QR codes as 1-bit images cropped to their ink."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import qrcode
+from PIL import Image, ImageDraw, ImageFont
+
+from device_drivers.document import Align, Script, Size
+
+FONTS_PACKAGE = "assets"
+_FONT_FILES: dict[tuple[Script, bool], str] = {
+    (Script.ARABIC, False): "NotoSansArabic-Regular.ttf",
+    (Script.ARABIC, True): "NotoSansArabic-Bold.ttf",
+    (Script.TIFINAGH, False): "NotoSansTifinagh-Regular.ttf",
+    # Noto has no bold Tifinagh: bold Tifinagh lines use the regular face.
+    (Script.TIFINAGH, True): "NotoSansTifinagh-Regular.ttf",
+    (Script.LATIN, False): "NotoSans-Regular.ttf",
+    (Script.LATIN, True): "NotoSans-Bold.ttf",
+}
+# Pixel sizes chosen so a raster line stands as tall as font A (24 dots) or its double.
+FONT_PIXELS: dict[Size, int] = {Size.NORMAL: 26, Size.DOUBLE: 42, Size.BIG_NUMBER: 96}
+# Tifinagh glyphs sit low in their em square: a larger size gives them the same ink height.
+_SCRIPT_SCALE: dict[Script, float] = {Script.ARABIC: 1.0, Script.TIFINAGH: 1.25, Script.LATIN: 1.0}
+# Anti-aliased edges darker than this become ink; a little below half keeps thin strokes.
+_INK_THRESHOLD = 110
+QR_ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
+
+
+def font_path(script: Script, bold: bool) -> str:
+    """Filesystem path of the packaged Noto font for a script."""
+    return str(resources.files(FONTS_PACKAGE).joinpath("fonts", _FONT_FILES[(script, bold)]))
+
+
+@cache
+def font_for(script: Script, size: Size, bold: bool) -> ImageFont.FreeTypeFont:
+    """The font a script is shaped with, through Raqm (HarfBuzz + FriBiDi)."""
+    return ImageFont.truetype(
+        font_path(script, bold),
+        round(FONT_PIXELS[size] * _SCRIPT_SCALE[script]),
+        layout_engine=ImageFont.Layout.RAQM,
+    )
+
+
+def _shaping(script: Script) -> tuple[str, str]:
+    """Raqm's direction and language for a script."""
+    if script is Script.ARABIC:
+        return "rtl", "ar"
+    return "ltr", "zgh" if script is Script.TIFINAGH else "fr"
+
+
+def wrap_words(
+    text: str, font: ImageFont.FreeTypeFont, script: Script, max_width: int
+) -> list[str]:
+    """Break text into lines by words, in logical (reading) order, each no wider than max_width.
+
+    Lines are split before shaping, so each is shaped on its own and the first words of
+    an Arabic sentence land on the top line, as a reader expects.
+    """
+    direction, language = _shaping(script)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if (
+            current
+            and font.getlength(candidate, direction=direction, language=language) > max_width
+        ):
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def render_line(text: str, script: Script, size: Size, bold: bool) -> Image.Image:
+    """One shaped line as a mode-"1" image (black = ink), cropped to its ink's bounding box."""
+    font = font_for(script, size, bold)
+    direction, language = _shaping(script)
+    left, top, right, bottom = (
+        int(edge) for edge in font.getbbox(text, direction=direction, language=language)
+    )
+    canvas = Image.new("L", (max(right - left, 1) + 4, max(bottom - top, 1) + 4), 0)
+    ImageDraw.Draw(canvas).text(
+        (2 - left, 2 - top), text, font=font, fill=255, direction=direction, language=language
+    )
+    ink = canvas.point(lambda value: 255 if value >= _INK_THRESHOLD else 0)
+    box = ink.getbbox()
+    if box is None:
+        return Image.new("1", (1, 1), 1)
+    # Invert so that the image reads like the paper: black ink on white.
+    return ink.crop(box).point(lambda value: 0 if value else 255).convert("1")
+
+
+def render_text(
+    text: str, script: Script, size: Size, bold: bool, max_width: int
+) -> list[Image.Image]:
+    """A paragraph wrapped by words to max_width, one cropped image per line."""
+    font = font_for(script, size, bold)
+    lines = wrap_words(text, font, script, max_width)
+    images = [render_line(line, script, size, bold) for line in lines]
+    # A single word wider than the paper is scaled down rather than cut off.
+    return [_fit(image, max_width) for image in images]
+
+
+def _fit(image: Image.Image, max_width: int) -> Image.Image:
+    if image.width <= max_width:
+        return image
+    height = max(1, image.height * max_width // image.width)
+    return (
+        image.convert("L")
+        .resize((max_width, height))
+        .point(lambda v: 255 if v > 127 else 0)
+        .convert("1")
+    )
+
+
+def qr_image(payload: str, module_dots: int) -> Image.Image:
+    """A QR code as a mode-"1" image (black = ink), without quiet zone."""
+    code = qrcode.QRCode(error_correction=QR_ERROR_CORRECTION, box_size=module_dots, border=0)
+    code.add_data(payload)
+    code.make(fit=True)
+    image: Image.Image = code.make_image().get_image().convert("1")
+    return image
+
+
+def pad_to_bytes(image: Image.Image, align: Align) -> Image.Image:
+    """Widen to a whole number of bytes per row, putting the padding away from the aligned edge."""
+    width = (image.width + 7) // 8 * 8
+    if width == image.width:
+        return image
+    padded = Image.new("1", (width, image.height), 1)
+    spare = width - image.width
+    offset = {Align.LEFT: 0, Align.CENTER: spare // 2, Align.RIGHT: spare}[align]
+    padded.paste(image, (offset, 0))
+    return padded
