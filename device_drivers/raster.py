@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -51,23 +52,78 @@ def _shaping(script: Script) -> tuple[str, str]:
     return "ltr", "zgh" if script is Script.TIFINAGH else "fr"
 
 
-def wrap_words(
-    text: str, font: ImageFont.FreeTypeFont, script: Script, max_width: int
-) -> list[str]:
+@cache
+def _has_glyph(script: Script, bold: bool, char: str) -> bool:
+    if char.isspace():
+        return True
+    font = font_for(script, Size.NORMAL, bold)
+    return _glyph_bitmap(font, char) != _glyph_bitmap(font, "\uffff")
+
+
+def _glyph_bitmap(font: ImageFont.FreeTypeFont, char: str) -> bytes:
+    canvas = Image.new("L", (int(font.size) * 2, int(font.size) * 2), 0)
+    ImageDraw.Draw(canvas).text((0, 0), char, font=font, fill=255)
+    return canvas.tobytes()
+
+
+@dataclass(frozen=True)
+class _Run:
+    text: str
+    script: Script
+
+
+def _runs(text: str, script: Script, bold: bool) -> list[_Run]:
+    """Split a line into runs the script's font can draw and runs that need the Latin font.
+
+    Noto's Arabic font has no Latin letters and its Tifinagh font has no digits or
+    punctuation: a masked name or a count inside a translated sentence falls back to
+    Noto Sans. Digits, punctuation and spaces stay with the run they follow.
+    """
+    runs: list[_Run] = []
+    for char in text:
+        if char.isalpha():
+            # Letters decide the run; digits, punctuation and spaces follow the letters
+            # before them, so "AB****56" stays one left-to-right Latin run.
+            wanted = script if _has_glyph(script, bold, char) else Script.LATIN
+        elif runs and _has_glyph(runs[-1].script, bold, char):
+            wanted = runs[-1].script
+        else:
+            wanted = script if _has_glyph(script, bold, char) else Script.LATIN
+        if runs and runs[-1].script is wanted:
+            runs[-1] = _Run(runs[-1].text + char, wanted)
+        else:
+            runs.append(_Run(char, wanted))
+    return runs
+
+
+def _visual_runs(text: str, script: Script, bold: bool) -> list[_Run]:
+    runs = _runs(text, script, bold)
+    # In a right-to-left line, runs follow each other from the right edge; each run is
+    # still shaped in its own direction (enough for "label: VALUE" lines; no nesting).
+    return runs[::-1] if script is Script.ARABIC else runs
+
+
+def line_width(text: str, script: Script, size: Size, bold: bool) -> float:
+    """Advance width of a line in dots, as render_line would draw it."""
+    total = 0.0
+    for run in _visual_runs(text, script, bold):
+        direction, language = _shaping(run.script)
+        font = font_for(run.script, size, bold)
+        total += font.getlength(run.text, direction=direction, language=language)
+    return total
+
+
+def wrap_words(text: str, script: Script, size: Size, bold: bool, max_width: int) -> list[str]:
     """Break text into lines by words, in logical (reading) order, each no wider than max_width.
 
     Lines are split before shaping, so each is shaped on its own and the first words of
     an Arabic sentence land on the top line, as a reader expects.
     """
-    direction, language = _shaping(script)
     lines: list[str] = []
     current = ""
     for word in text.split():
         candidate = f"{current} {word}" if current else word
-        if (
-            current
-            and font.getlength(candidate, direction=direction, language=language) > max_width
-        ):
+        if current and line_width(candidate, script, size, bold) > max_width:
             lines.append(current)
             current = word
         else:
@@ -79,15 +135,26 @@ def wrap_words(
 
 def render_line(text: str, script: Script, size: Size, bold: bool) -> Image.Image:
     """One shaped line as a mode-"1" image (black = ink), cropped to its ink's bounding box."""
-    font = font_for(script, size, bold)
-    direction, language = _shaping(script)
-    left, top, right, bottom = (
-        int(edge) for edge in font.getbbox(text, direction=direction, language=language)
-    )
-    canvas = Image.new("L", (max(right - left, 1) + 4, max(bottom - top, 1) + 4), 0)
-    ImageDraw.Draw(canvas).text(
-        (2 - left, 2 - top), text, font=font, fill=255, direction=direction, language=language
-    )
+    runs = _visual_runs(text.strip(), script, bold)
+    fonts = [font_for(run.script, size, bold) for run in runs]
+    ascent = max((font.getmetrics()[0] for font in fonts), default=1)
+    descent = max((font.getmetrics()[1] for font in fonts), default=1)
+    width = int(line_width(text.strip(), script, size, bold)) + ascent  # slack for overhangs
+    canvas = Image.new("L", (width + 2 * ascent, ascent * 2 + descent * 2), 0)
+    draw = ImageDraw.Draw(canvas)
+    x = float(ascent)
+    for run, font in zip(runs, fonts, strict=True):
+        direction, language = _shaping(run.script)
+        draw.text(
+            (x, ascent * 1.5),
+            run.text,
+            font=font,
+            fill=255,
+            anchor="ls",
+            direction=direction,
+            language=language,
+        )
+        x += font.getlength(run.text, direction=direction, language=language)
     ink = canvas.point(lambda value: 255 if value >= _INK_THRESHOLD else 0)
     box = ink.getbbox()
     if box is None:
@@ -100,8 +167,7 @@ def render_text(
     text: str, script: Script, size: Size, bold: bool, max_width: int
 ) -> list[Image.Image]:
     """A paragraph wrapped by words to max_width, one cropped image per line."""
-    font = font_for(script, size, bold)
-    lines = wrap_words(text, font, script, max_width)
+    lines = wrap_words(text, script, size, bold, max_width)
     images = [render_line(line, script, size, bold) for line in lines]
     # A single word wider than the paper is scaled down rather than cut off.
     return [_fit(image, max_width) for image in images]
