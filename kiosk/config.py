@@ -60,6 +60,8 @@ class PrinterSection:
 
     uri: str = field(default_factory=lambda: f"capture:{_default_data_dir() / 'printed'}")
     profile: str = "generic-80"
+    # Base of the link printed as a QR code on tickets and receipts (+ "/<kind>/<id>").
+    tracking_url: str = "https://gau.example.ma/suivi"
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,9 @@ _VALUE_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "server.sync_interval_s": _positive,
     "printer.uri": _check_printer_uri,
     "printer.profile": _one_of(PRINTER_PROFILES),
+    "printer.tracking_url": lambda v: (
+        None if v.startswith(("http://", "https://")) else "an http:// or https:// URL"
+    ),
     "cache.retention_days": _positive,
     "tickets.standalone_start": lambda v: (
         None if 1 <= v <= 9999 else "a whole number from 1 to 9999"
