@@ -84,9 +84,9 @@ class GuideStore:
             return []
         # Each term quoted (so FTS syntax typed by a citizen is text) and prefix-matched.
         match = " ".join('"' + term.replace('"', "") + '"*' for term in terms)
+        # One row per (service, language) matches; keep each service once, at its best rank.
         rows = self._db.conn.execute(
-            "SELECT code, MIN(bm25(guide_fts)) AS score FROM guide_fts WHERE guide_fts MATCH ? "
-            "GROUP BY code ORDER BY score LIMIT ?",
-            (match, limit),
+            "SELECT code FROM guide_fts WHERE guide_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit * 4),
         ).fetchall()
-        return [row[0] for row in rows]
+        return list(dict.fromkeys(row[0] for row in rows))[:limit]
