@@ -1,0 +1,1 @@
+"""Performance runs that print a table against the design brief's budgets."""
