@@ -46,7 +46,7 @@ class KioskSection:
 class ServerSection:
     """Where the central server is and how long to wait for it."""
 
-    url: str = "http://127.0.0.1:8470"
+    url: str = ""
     device_token_file: str = ""
     ca_bundle: str = ""
     connect_timeout_s: float = 3.0
