@@ -103,7 +103,9 @@ class MisbehavingServer:
         self._httpd.daemon_threads = True
         self.port = int(self._httpd.server_address[1])
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def behaviour_for(self, path: str) -> Behaviour:
         """What to do for this path now."""
