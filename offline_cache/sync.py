@@ -435,6 +435,11 @@ class SyncWorker:
         with self._lock:
             return self._snapshot
 
+    def known_offline(self) -> bool:
+        """True only once a cycle or probe found the server unreachable (not before the first)."""
+        snapshot = self.snapshot()
+        return snapshot.state is ConnectivityState.OFFLINE and self._cycles > 0
+
     def add_listener(self, listener: Listener) -> Callable[[], None]:
         """Call `listener` with each new snapshot; returns a function that unsubscribes it."""
         with self._lock:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.central import DeviceTokenError
 from kiosk.config import Config
 from kiosk.domain.catalogue import CatalogueError, packaged_catalogue
+from kiosk.services.connectivity import server_health
+from kiosk.services.wiring import build_client
 from offline_cache.database import CacheError, open_cache, schema_version
 from offline_cache.migrations import LATEST_VERSION
 from offline_cache.outbox import Outbox, OutboxStatus
@@ -61,8 +64,26 @@ def check_cache(config: Config) -> CheckResult:
     )
 
 
+def check_server(config: Config) -> CheckResult:
+    """The central server answers, accepts this kiosk's device token, and agrees on the time."""
+    if not config.server.url:
+        return CheckResult("server", True, "no server configured: standalone kiosk")
+    try:
+        client = build_client(config)
+    except DeviceTokenError as exc:
+        return CheckResult("server", False, exc.detail)
+    with client:
+        ok, detail = server_health(client)
+    return CheckResult("server", ok, detail)
+
+
 # Later subsystems (server, printer, scanner) append their checks here.
-CHECKS: list[Callable[[Config], CheckResult]] = [check_config, check_catalogue, check_cache]
+CHECKS: list[Callable[[Config], CheckResult]] = [
+    check_config,
+    check_catalogue,
+    check_cache,
+    check_server,
+]
 
 
 def run_checks(config: Config) -> list[CheckResult]:

@@ -1,0 +1,116 @@
+"""`kiosk outbox list|export`: what is waiting to be sent, with personal data masked."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import load_config
+from kiosk.domain.validation import mask_cin, mask_phone
+from offline_cache.database import connect, schema_version
+from offline_cache.outbox import Outbox, OutboxItem, OutboxStatus
+
+WAITING = (OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT, OutboxStatus.FAILED)
+MAX_ROWS = 1_000_000
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `outbox list` and `outbox export`."""
+    parser = subparsers.add_parser(
+        "outbox", help="show or export records waiting to be sent (pending and failed)"
+    )
+    actions = parser.add_subparsers(dest="outbox_action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="print pending and failed records, masked")
+    listing.set_defaults(handler=handle_list)
+    export = actions.add_parser(
+        "export", help="write pending and failed records as JSON lines (masked by default)"
+    )
+    export.add_argument("file", metavar="FILE", help="where to write (- for standard output)")
+    export.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="write full CINs and phone numbers, for a technician's manual re-upload of "
+        "failed records; the file then holds personal data: keep it safe and delete it after",
+    )
+    export.set_defaults(handler=handle_export)
+
+
+def masked(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload with CIN, phone and e-mail masked (safe for screens, logs and tickets)."""
+    copy = dict(payload)
+    if isinstance(copy.get("cin"), str):
+        copy["cin"] = mask_cin(copy["cin"])
+    if isinstance(copy.get("phone"), str):
+        copy["phone"] = mask_phone(copy["phone"])
+    if isinstance(copy.get("email"), str):
+        name, _, domain = copy["email"].partition("@")
+        copy["email"] = f"{name[:1]}***@{domain}"
+    return copy
+
+
+def _waiting_items(config_path: str | None) -> list[OutboxItem] | None:
+    config = load_config(config_path)
+    if not Path(config.cache.path).exists():
+        print(f"kiosk outbox: no cache at {config.cache.path}", file=sys.stderr)
+        return None
+    # A plain connection: listing must not recover or reset anything the app is sending.
+    db = connect(config.cache.path)
+    try:
+        if schema_version(db) < 1:
+            print(f"kiosk outbox: {config.cache.path} is not a kiosk cache", file=sys.stderr)
+            return None
+        return Outbox(db).items(WAITING, limit=MAX_ROWS)
+    finally:
+        db.conn.close()
+
+
+def _record(item: OutboxItem, unmasked: bool) -> dict[str, Any]:
+    return {
+        "idempotency_key": item.idempotency_key,
+        "kind": item.kind,
+        "status": item.status.value,
+        "attempts": item.attempts,
+        "last_error": item.last_error,
+        "created_at": item.created_at,
+        "payload": dict(item.payload) if unmasked else masked(item.payload),
+    }
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    """One line per waiting record, then totals."""
+    items = _waiting_items(args.config)
+    if items is None:
+        return 1
+    for item in items:
+        summary = json.dumps(masked(item.payload), ensure_ascii=False, sort_keys=True)
+        error = f"  error: {item.last_error}" if item.last_error else ""
+        print(
+            f"{item.status.value:9} {item.kind:12} {item.created_at}  {item.idempotency_key}  "
+            f"tries={item.attempts}  {summary}{error}"
+        )
+    failed = sum(1 for item in items if item.status is OutboxStatus.FAILED)
+    print(f"{len(items) - failed} pending, {failed} failed")
+    return 0
+
+
+def handle_export(args: argparse.Namespace) -> int:
+    """Write the waiting records as JSON lines."""
+    items = _waiting_items(args.config)
+    if items is None:
+        return 1
+    lines = [json.dumps(_record(item, args.unmasked), ensure_ascii=False) for item in items]
+    text = "".join(line + "\n" for line in lines)
+    if args.file == "-":
+        sys.stdout.write(text)
+    else:
+        # Owner-only: an unmasked export holds CINs and phone numbers.
+        descriptor = os.open(args.file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(f"wrote {len(lines)} records to {args.file}", file=sys.stderr)
+    return 0
