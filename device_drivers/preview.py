@@ -30,15 +30,25 @@ def _cell_font(bold: bool) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(font_path(Script.LATIN, bold), _CELL_FONT_PIXELS)
 
 
+@cache
+def _glyph(char: str, bold: bool) -> Image.Image:
+    """One character in a font A cell; wide letters (M, W) are squeezed as the printer's are."""
+    font = _cell_font(bold)
+    width = max(int(font.getlength(char)), 1)
+    canvas = Image.new("1", (width, CHAR_HEIGHT_DOTS), 1)
+    ImageDraw.Draw(canvas).text((0, CHAR_HEIGHT_DOTS - 5), char, font=font, fill=0, anchor="ls")
+    if width > CHAR_WIDTH_DOTS:
+        canvas = canvas.resize((CHAR_WIDTH_DOTS, CHAR_HEIGHT_DOTS), Image.Resampling.NEAREST)
+    return canvas
+
+
 def _text_image(line: TextLine) -> Image.Image:
     # A printer draws font A in fixed 12 x 24 cells and scales each cell by GS !;
     # drawing the same way shows where lines really break and what would be cut off.
-    font = _cell_font(line.bold)
     cells = Image.new("1", (max(len(line.text), 1) * CHAR_WIDTH_DOTS, CHAR_HEIGHT_DOTS), 1)
-    draw = ImageDraw.Draw(cells)
     for index, char in enumerate(line.text):
-        centre = index * CHAR_WIDTH_DOTS + CHAR_WIDTH_DOTS / 2
-        draw.text((centre, CHAR_HEIGHT_DOTS - 5), char, font=font, fill=0, anchor="ms")
+        glyph = _glyph(char, line.bold)
+        cells.paste(glyph, (index * CHAR_WIDTH_DOTS + (CHAR_WIDTH_DOTS - glyph.width) // 2, 0))
     scaled = (cells.width * line.width_mult, cells.height * line.height_mult)
     return cells.resize(scaled, Image.Resampling.NEAREST)
 

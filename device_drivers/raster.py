@@ -9,6 +9,7 @@ from importlib import resources
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
+from device_drivers.bidi import rtl_line_runs
 from device_drivers.document import Align, Script, Size
 
 FONTS_PACKAGE = "assets"
@@ -22,7 +23,7 @@ _FONT_FILES: dict[tuple[Script, bool], str] = {
     (Script.LATIN, True): "NotoSans-Bold.ttf",
 }
 # Pixel sizes chosen so a raster line stands as tall as font A (24 dots) or its double.
-FONT_PIXELS: dict[Size, int] = {Size.NORMAL: 26, Size.DOUBLE: 42, Size.BIG_NUMBER: 96}
+FONT_PIXELS: dict[Size, int] = {Size.NORMAL: 24, Size.DOUBLE: 42, Size.BIG_NUMBER: 96}
 # Tifinagh glyphs sit low in their em square: a larger size gives them the same ink height.
 _SCRIPT_SCALE: dict[Script, float] = {Script.ARABIC: 1.0, Script.TIFINAGH: 1.25, Script.LATIN: 1.0}
 # Anti-aliased edges darker than this become ink; a little below half keeps thin strokes.
@@ -68,12 +69,18 @@ def _glyph_bitmap(font: ImageFont.FreeTypeFont, char: str) -> bytes:
 
 @dataclass(frozen=True)
 class _Run:
+    """Characters drawn with one font in one direction (rtl runs are in logical order)."""
+
     text: str
     script: Script
+    rtl: bool = False
 
 
-def _runs(text: str, script: Script, bold: bool) -> list[_Run]:
-    """Split a line into runs the script's font can draw and runs that need the Latin font.
+_MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+
+
+def _font_runs(text: str, script: Script, bold: bool) -> list[_Run]:
+    """Split text into runs the script's font can draw and runs that need the Latin font.
 
     Noto's Arabic font has no Latin letters and its Tifinagh font has no digits or
     punctuation: a masked name or a count inside a translated sentence falls back to
@@ -83,7 +90,7 @@ def _runs(text: str, script: Script, bold: bool) -> list[_Run]:
     for char in text:
         if char.isalpha():
             # Letters decide the run; digits, punctuation and spaces follow the letters
-            # before them, so "AB****56" stays one left-to-right Latin run.
+            # before them, so "AB****56" stays one Latin run.
             wanted = script if _has_glyph(script, bold, char) else Script.LATIN
         elif runs and _has_glyph(runs[-1].script, bold, char):
             wanted = runs[-1].script
@@ -97,17 +104,37 @@ def _runs(text: str, script: Script, bold: bool) -> list[_Run]:
 
 
 def _visual_runs(text: str, script: Script, bold: bool) -> list[_Run]:
-    runs = _runs(text, script, bold)
-    # In a right-to-left line, runs follow each other from the right edge; each run is
-    # still shaped in its own direction (enough for "label: VALUE" lines; no nesting).
-    return runs[::-1] if script is Script.ARABIC else runs
+    """The runs of one line from left to right, each with its font and direction."""
+    if script is not Script.ARABIC:
+        return _font_runs(text, script, bold)
+    runs: list[_Run] = []
+    for directional in rtl_line_runs(text):
+        if not directional.rtl:
+            # Latin words and numbers read left to right, in Noto Sans, which has them all.
+            runs.append(_Run(directional.text, Script.LATIN))
+            continue
+        for piece in reversed(_font_runs(directional.text, Script.ARABIC, bold)):
+            if piece.script is Script.ARABIC:
+                runs.append(_Run(piece.text, Script.ARABIC, rtl=True))
+            else:
+                # Punctuation the Arabic font lacks: laid out here, mirrored as bidi requires.
+                runs.append(_Run(piece.text[::-1].translate(_MIRRORED), Script.LATIN))
+    return runs
+
+
+def _shaping_of(run: _Run) -> tuple[str, str]:
+    return (
+        ("rtl", "ar")
+        if run.rtl
+        else _shaping(Script.LATIN if run.script is Script.ARABIC else run.script)
+    )
 
 
 def line_width(text: str, script: Script, size: Size, bold: bool) -> float:
     """Advance width of a line in dots, as render_line would draw it."""
     total = 0.0
     for run in _visual_runs(text, script, bold):
-        direction, language = _shaping(run.script)
+        direction, language = _shaping_of(run)
         font = font_for(run.script, size, bold)
         total += font.getlength(run.text, direction=direction, language=language)
     return total
@@ -144,7 +171,7 @@ def render_line(text: str, script: Script, size: Size, bold: bool) -> Image.Imag
     draw = ImageDraw.Draw(canvas)
     x = float(ascent)
     for run, font in zip(runs, fonts, strict=True):
-        direction, language = _shaping(run.script)
+        direction, language = _shaping_of(run)
         draw.text(
             (x, ascent * 1.5),
             run.text,

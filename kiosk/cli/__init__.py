@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from kiosk.config import ConfigError
 
 # Each module defines `register(subparsers)`, which adds its subcommand and sets `handler`.
-COMMAND_MODULES = ("doctor", "sync", "outbox")
+COMMAND_MODULES = ("doctor", "ticket", "print_test", "render", "sync", "outbox")
 
 EXIT_CONFIG_ERROR = 2
 
