@@ -95,6 +95,8 @@ class MisbehavingServer:
     def __init__(self) -> None:
         self.mode = Behaviour.OK
         self.routes: dict[str, Behaviour] = {}
+        # Behaviours for the next requests, one each, before `routes` and `mode` apply.
+        self.script: list[Behaviour] = []
         self.requests: list[RecordedRequest] = []
         self.seen_keys: set[str] = set()
         self._release = threading.Event()
@@ -108,7 +110,10 @@ class MisbehavingServer:
         )
 
     def behaviour_for(self, path: str) -> Behaviour:
-        """What to do for this path now."""
+        """What to do for this request: the next scripted behaviour, else by path or mode."""
+        with self._lock:
+            if self.script:
+                return self.script.pop(0)
         return self.routes.get(path, self.mode)
 
     def record(self, request: RecordedRequest) -> None:
