@@ -1,0 +1,159 @@
+"""Every ticket layout, in every language and on every printer profile, reads right once decoded."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image, ImageOps
+from pyzbar.pyzbar import decode as zbar_decode
+
+from device_drivers.document import Align, Script, Size, script_of
+from device_drivers.encoder import encode
+from device_drivers.profiles import PROFILES, PrinterProfile
+from device_drivers.raster import pad_to_bytes, render_text
+from kiosk.domain.catalogue import packaged_catalogue
+from kiosk.i18n import LANGUAGES, translator
+from kiosk.services.documents import (
+    SECOND_LANGUAGE,
+    WAIT_UNAVAILABLE,
+    PaperContext,
+    sample_ticket,
+    ticket_document,
+    ticket_link,
+)
+from tests.support.escpos_decoder import Cut, Decoded, decode
+
+CONTEXT = PaperContext(
+    "Annexe administrative 5 - Berkane", ZoneInfo("Africa/Casablanca"), "https://gau.ma/suivi"
+)
+# 12:00 UTC in June is 13:00 in Casablanca (UTC+1 outside Ramadan).
+ISSUED_AT = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+LOCAL_TIME = "15/06/2026 13:00"
+TICKET_BUDGET_BYTES = 8 * 1024
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def expected_rasters(
+    text: str, profile: PrinterProfile, align: Align, bold: bool = False
+) -> list[bytes]:
+    """The raster lines the printer must receive for `text`, rendered independently here."""
+    script = script_of(text)
+    images = render_text(text, script, Size.NORMAL, bold, profile.width_dots)
+    return [pad_to_bytes(image, align).tobytes() for image in images]
+
+
+def has_raster_lines(decoded: Decoded, expected: list[bytes]) -> bool:
+    """Whether the job holds these raster lines, consecutively and in this order."""
+    got = [raster.image().tobytes() for raster in decoded.rasters]
+    return any(got[i : i + len(expected)] == expected for i in range(len(got)))
+
+
+def reads(decoded: Decoded, text: str, profile: PrinterProfile, align: Align, bold: bool) -> bool:
+    """Whether a person would read `text` on the paper: as text, or as its shaped raster."""
+    if script_of(text) is Script.LATIN:
+        return _words(text) in _words(decoded.plain_text())
+    return has_raster_lines(decoded, expected_rasters(text, profile, align, bold))
+
+
+def qr_payloads(decoded: Decoded) -> list[str]:
+    """Native QR payloads, or raster QR codes read back by zbar."""
+    payloads = [qr.payload for qr in decoded.qr_codes]
+    for raster in decoded.rasters:
+        # A quiet zone around the symbol, as the paper margins give it.
+        framed = ImageOps.expand(raster.image().convert("L"), border=24, fill=255)
+        payloads += [symbol.data.decode() for symbol in zbar_decode(framed)]
+    return payloads
+
+
+def _ticket_bytes(lang: str, profile: PrinterProfile, online: bool = True) -> tuple[bytes, str]:
+    ticket = sample_ticket(lang, ISSUED_AT, online=online)
+    service = packaged_catalogue().service(ticket.service_code)
+    return encode(ticket_document(ticket, service, CONTEXT), profile), ticket_link(
+        CONTEXT.tracking_url, ticket
+    )
+
+
+@pytest.mark.parametrize("profile_name", sorted(PROFILES))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_ticket_shows_number_service_time_and_tracking_qr(lang: str, profile_name: str) -> None:
+    profile = PROFILES[profile_name]
+    data, link = _ticket_bytes(lang, profile)
+    decoded = decode(data)
+    service = packaged_catalogue().service("residence_certificate")
+
+    number = [run for run in decoded.text_runs if run.text == "A-042"]
+    assert number and number[0].width_mult >= 4 and number[0].bold
+    assert number[0].width_mult * 12 * len("A-042") <= profile.width_dots
+    assert reads(decoded, service.name(lang), profile, Align.CENTER, bold=True)
+    assert reads(decoded, service.name(SECOND_LANGUAGE[lang]), profile, Align.CENTER, bold=False)
+    assert LOCAL_TIME in decoded.plain_text()
+    assert qr_payloads(decoded) == [link]
+    assert decoded.qr_codes if profile.native_qr else not decoded.qr_codes
+    assert decoded.initialised == 1 and decoded.cuts == 1
+    assert isinstance(decoded.elements[-1], Cut)
+    assert {run.codepage for run in decoded.text_runs} == {"cp1252"}
+    assert len(data) <= TICKET_BUDGET_BYTES
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_offline_ticket_says_the_estimate_is_unavailable(lang: str) -> None:
+    profile = PROFILES["generic-58"]
+    data, _ = _ticket_bytes(lang, profile, online=False)
+    decoded = decode(data)
+    assert reads(decoded, translator(lang)(WAIT_UNAVAILABLE), profile, Align.CENTER, bold=False)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_ticket_with_native_qr_stays_within_4_kb(lang: str) -> None:
+    for code in ("residence_certificate", "celibacy_certificate", "indigence_certificate"):
+        ticket = dataclasses.replace(sample_ticket(lang, ISSUED_AT), service_code=code)
+        service = packaged_catalogue().service(code)
+        assert len(encode(ticket_document(ticket, service, CONTEXT), PROFILES["generic-80"])) <= (
+            4 * 1024
+        )
+
+
+def test_every_service_fits_the_budget_on_the_smallest_printer() -> None:
+    for service in packaged_catalogue():
+        for lang in ("ar", "zgh"):
+            ticket = dataclasses.replace(sample_ticket(lang, ISSUED_AT), service_code=service.code)
+            data = encode(ticket_document(ticket, service, CONTEXT), PROFILES["basic-58"])
+            assert len(data) <= TICKET_BUDGET_BYTES, (service.code, lang, len(data))
+
+
+@pytest.mark.parametrize("lang", ["ar", "zgh"])
+def test_shaped_lines_are_cropped_to_their_text_and_fit_the_paper(lang: str) -> None:
+    profile = PROFILES["generic-58"]
+    decoded = decode(_ticket_bytes(lang, profile)[0])
+    assert decoded.rasters
+    for raster in decoded.rasters:
+        image = raster.image()
+        left, top, right, bottom = ImageOps.invert(image.convert("L")).getbbox() or (0, 0, 0, 0)
+        # Padding to a whole byte is the only white allowed around the ink.
+        assert raster.width - (right - left) < 8
+        assert (top, bottom) == (0, raster.height)
+        assert 10 <= raster.height <= 60
+        assert raster.width <= profile.width_dots
+
+
+def test_the_number_is_the_largest_thing_on_the_ticket() -> None:
+    decoded = decode(_ticket_bytes("fr", PROFILES["generic-80"])[0])
+    biggest = max(decoded.text_runs, key=lambda run: run.height_mult)
+    assert biggest.text == "A-042" and biggest.height_mult == 8
+
+
+def test_a_ticket_image_matches_its_paper_width() -> None:
+    from device_drivers.preview import render_preview
+
+    ticket = sample_ticket("ar", ISSUED_AT)
+    service = packaged_catalogue().service(ticket.service_code)
+    for name in ("generic-58", "generic-80"):
+        image = render_preview(ticket_document(ticket, service, CONTEXT), PROFILES[name])
+        assert image.mode == "1" and image.width == PROFILES[name].width_dots
+        assert isinstance(image, Image.Image)
