@@ -74,6 +74,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # Starlette's own 400 is a body it could not even decode (e.g. not UTF-8): to the
+            # client that is one more malformed body, which the contract answers with 422.
+            body = {"error": "invalid_request", "message": str(exc.detail)}
+            return JSONResponse(body, status_code=422)
         codes = {404: "not_found", 405: "method_not_allowed"}
         body = {"error": codes.get(exc.status_code, "http_error"), "message": str(exc.detail)}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 Language = Literal["ar", "fr", "zgh", "en"]
 RequestStatus = Literal["received", "in_progress", "ready", "collected", "rejected"]
@@ -28,10 +28,36 @@ DossierNumber = Annotated[
 ]
 
 
-class StrictBody(BaseModel):
-    """Request bodies reject unknown fields, so a client typo surfaces as a 422."""
+def _datetime_from_text(value: object) -> datetime:
+    """Accept only ISO-8601 text: lax parsing would take 1700000000 or True as a date."""
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO-8601 date-time string")
+    return datetime.fromisoformat(value)
 
-    model_config = ConfigDict(extra="forbid")
+
+def _date_from_text(value: object) -> date:
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO-8601 date string (YYYY-MM-DD)")
+    return date.fromisoformat(value)
+
+
+def _number_not_text(value: object) -> object:
+    """JSON Schema counts 12.0 as an integer, but "12" and true are not numbers."""
+    if isinstance(value, str | bool):
+        raise ValueError("expected a number")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_datetime_from_text)]
+# Lax int (accepts 12.0, refuses 12.5) once text and booleans are turned away.
+WholeNumber = Annotated[int, Field(strict=False), BeforeValidator(_number_not_text)]
+IsoDate = Annotated[date, BeforeValidator(_date_from_text)]
+
+
+class StrictBody(BaseModel):
+    """Request bodies: no unknown fields, no type coercion ("1" is not 1, 1 is not true)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class LocalizedText(BaseModel):
@@ -136,7 +162,7 @@ class PreRequestItem(StrictBody):
     cin: Cin
     phone: Phone
     language: Language
-    created_at: datetime
+    created_at: IsoDateTime
 
 
 class PreRequestBatch(StrictBody):
@@ -178,7 +204,7 @@ class NewTicket(StrictBody):
     idempotency_key: IdempotencyKey
     service_code: ServiceCode
     family: Family
-    issued_at: datetime
+    issued_at: IsoDateTime
 
 
 class Ticket(BaseModel):
@@ -192,7 +218,7 @@ class Ticket(BaseModel):
 
 class NewTicketBlock(StrictBody):
     family: Family
-    size: int = Field(ge=10, le=500)
+    size: WholeNumber = Field(ge=10, le=500)
 
 
 class TicketBlock(BaseModel):
@@ -207,10 +233,10 @@ class OfflineTicket(StrictBody):
     idempotency_key: IdempotencyKey
     number: TicketNumber
     family: Family
-    seq: int = Field(ge=1, le=999_999)
+    seq: WholeNumber = Field(ge=1, le=999_999)
     service_code: ServiceCode
-    business_day: date
-    issued_at: datetime
+    business_day: IsoDate
+    issued_at: IsoDateTime
     source: Literal["block", "standalone"]
     block_id: str | None = None
 

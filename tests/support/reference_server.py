@@ -27,6 +27,19 @@ DEMO_CIN = "AB123456"
 DEMO_PIN = "123456"
 
 
+SMS_OUTBOX_ENV = "REFERENCE_SMS_OUTBOX"
+
+
+class FileSmsGateway:
+    """An SMS gateway plug-in for `--sms-sender`: appends each SMS to the file named in
+    $REFERENCE_SMS_OUTBOX, as a real gateway client would post it to its provider."""
+
+    def send(self, phone: str, text: str) -> str:
+        with Path(os.environ[SMS_OUTBOX_ENV]).open("a", encoding="utf-8") as outbox:
+            outbox.write(f"{phone}\t{text}\n")
+        return "sent"
+
+
 def free_loopback_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -57,7 +70,14 @@ class ReferenceServer:
             args += ["--catalogue", str(KIOSK_CATALOGUE)]
         return args + self.extra_args
 
-    def admin(self, *admin_args: str, extra_args: Sequence[str] = ()) -> str:
+    def client(self, device_token: str | None = DEMO_DEVICE_TOKEN) -> httpx.Client:
+        """An HTTP client for this server, authenticated as a demo kiosk unless told otherwise."""
+        headers = {"Authorization": f"Bearer {device_token}"} if device_token else {}
+        return httpx.Client(base_url=f"{self.base_url}/api/v1", headers=headers, timeout=10.0)
+
+    def admin(
+        self, *admin_args: str, extra_args: Sequence[str] = (), env: dict[str, str] | None = None
+    ) -> str:
         """Run `central-server --db … admin …` on this server's database and return its stdout."""
         args = [sys.executable, "-m", "central_server.cli", "--db", str(self.db_path)]
         completed = subprocess.run(
@@ -66,6 +86,7 @@ class ReferenceServer:
             text=True,
             timeout=60,
             cwd=REPO_ROOT,
+            env={**os.environ, **(env or {})},
             check=False,
         )
         if completed.returncode != 0:
