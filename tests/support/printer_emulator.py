@@ -1,0 +1,191 @@
+"""An ESC/POS printer on a real pseudo-terminal (or a loopback TCP port) for integration tests.
+
+It answers DLE EOT 1-4 like a real printer, in real time, from its current state, and
+records every byte it receives. Tests switch it out of paper, open its cover, put it in
+error, make it mute or slow, and unplug it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import socket
+import threading
+import time
+import tty
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.support.escpos_decoder import Decoded, DecodeError, decode
+
+
+@dataclass
+class PrinterState:
+    """What the printer would report; change it while the emulator runs."""
+
+    paper_out: bool = False
+    paper_near_end: bool = False
+    cover_open: bool = False
+    error: bool = False
+    mute: bool = False  # answers nothing, like a printer switched off
+    answer_delay_s: float = 0.0  # a slow printer
+
+    def answer(self, kind: int) -> int:
+        """The status byte for DLE EOT `kind`."""
+        offline = self.paper_out or self.cover_open or self.error
+        if kind == 1:
+            return 0x16 | (0x08 if offline else 0)
+        if kind == 2:
+            value = 0x12
+            value |= 0x04 if self.cover_open else 0
+            value |= 0x20 if self.paper_out else 0
+            value |= 0x40 if self.error else 0
+            return value
+        if kind == 3:
+            return 0x12 | (0x20 if self.error else 0)
+        value = 0x12
+        value |= 0x0C if self.paper_near_end else 0
+        value |= 0x60 if self.paper_out else 0
+        return value
+
+
+class PrinterEmulator:
+    """Base: parse the incoming stream, answer status queries, keep the bytes."""
+
+    def __init__(self) -> None:
+        self.state = PrinterState()
+        self._received = bytearray()
+        self._changed = threading.Condition()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pending = b""
+
+    # -- what tests look at -------------------------------------------------------------
+    @property
+    def received(self) -> bytes:
+        with self._changed:
+            return bytes(self._received)
+
+    def decoded(self) -> Decoded:
+        """Everything received so far, decoded."""
+        return decode(self.received)
+
+    def wait_for(self, condition: Callable[[Decoded], bool], timeout: float = 5.0) -> Decoded:
+        """Wait until the received bytes satisfy `condition`; AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                try:
+                    decoded = decode(bytes(self._received))
+                except DecodeError:
+                    decoded = None  # a job still arriving: its last command is cut short
+                if decoded is not None and condition(decoded):
+                    return decoded
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"printer emulator: condition not met: {decoded}")
+                self._changed.wait(remaining)
+
+    def clear(self) -> None:
+        """Forget what was received (e.g. after a fault, before the next job)."""
+        with self._changed:
+            self._received.clear()
+
+    # -- the printer's side -------------------------------------------------------------
+    def _feed(self, chunk: bytes, reply: Callable[[bytes], None]) -> None:
+        with self._changed:
+            self._received += chunk
+            self._changed.notify_all()
+        # Real-time commands are acted on as they arrive, even in the middle of a job.
+        stream = self._pending + chunk
+        index = 0
+        while True:
+            found = stream.find(b"\x10\x04", index)
+            if found < 0 or found + 2 >= len(stream):
+                self._pending = stream[found:] if found >= 0 else stream[-1:]
+                break
+            kind = stream[found + 2]
+            if 1 <= kind <= 4 and not self.state.mute:
+                if self.state.answer_delay_s:
+                    time.sleep(self.state.answer_delay_s)
+                reply(bytes([self.state.answer(kind)]))
+            index = found + 3
+
+    def stop(self) -> None:
+        """Stop the reader thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(2)
+            self._thread = None
+
+
+class SerialPrinterEmulator(PrinterEmulator):
+    """The printer at the slave end of a pty: the kiosk opens serial:/dev/pts/N."""
+
+    def __init__(self, baudrate: int = 115200) -> None:
+        super().__init__()
+        self._master, self._slave = os.openpty()
+        # Raw mode: no echo, no newline translation; the kiosk's pyserial sets it too.
+        tty.setraw(self._slave)
+        self.device = os.ttyname(self._slave)
+        self.uri = f"serial:{self.device}?baudrate={baudrate}"
+        self._thread = threading.Thread(target=self._run, name="printer emulator", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            readable, _, _ = select.select([self._master], [], [], 0.05)
+            if not readable:
+                continue
+            try:
+                chunk = os.read(self._master, 4096)
+            except OSError:
+                return  # closed: unplugged
+            self._feed(chunk, lambda data: os.write(self._master, data))
+
+    def unplug(self) -> None:
+        """The cable is pulled: the device node goes away."""
+        self.stop()
+        for descriptor in (self._master, self._slave):
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+
+    def close(self) -> None:
+        """Release the pty."""
+        self.unplug()
+
+
+class NetworkPrinterEmulator(PrinterEmulator):
+    """The printer on a loopback TCP port: the kiosk opens tcp://127.0.0.1:PORT."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self._server.settimeout(0.05)
+        self.uri = f"tcp://127.0.0.1:{self._server.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._run, name="tcp printer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._server.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.settimeout(0.05)
+                self._pending = b""
+                while not self._stop.is_set():
+                    try:
+                        chunk = connection.recv(4096)
+                    except TimeoutError:
+                        continue
+                    if not chunk:
+                        break
+                    self._feed(chunk, connection.sendall)
+
+    def close(self) -> None:
+        """Stop listening."""
+        self.stop()
+        self._server.close()
