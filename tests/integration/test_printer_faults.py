@@ -1,4 +1,4 @@
-"""Serial printer on a real pty: a fault leaves the ticket issued and queued; nothing stale prints."""
+"""Serial printer on a pty: a fault leaves the ticket issued and queued; nothing stale prints."""
 
 from __future__ import annotations
 
