@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
+import urllib3
 
 from kiosk.central import models
 from kiosk.central.errors import (
@@ -125,6 +126,11 @@ class CentralClient:
         except requests.exceptions.Timeout as exc:
             raise Offline(f"{method} {path}: no reply in time ({exc})") from exc
         except requests.exceptions.ConnectionError as exc:
+            # Refused before sending, or dropped after: the second may have reached the server
+            # (a replay is safe: every write carries its idempotency key).
+            cause = exc.args[0] if exc.args else None
+            if isinstance(cause, urllib3.exceptions.ProtocolError):
+                raise Offline(f"{method} {path}: connection lost before the reply ({exc})") from exc
             raise Offline(f"{method} {path}: cannot connect ({exc})") from exc
         except requests.exceptions.ChunkedEncodingError as exc:
             raise Offline(f"{method} {path}: connection lost during the reply ({exc})") from exc
