@@ -172,3 +172,15 @@ class Scanner:
                 self._on_connection(connected)
             except Exception:  # see _handle
                 log.exception("scanner connection callback failed")
+
+
+def probe(url: str, baudrate: int = 9600) -> str | None:
+    """Open and close the scanner's port once; None if it opens, else what to check."""
+    try:
+        serial.serial_for_url(url, baudrate=baudrate, timeout=0).close()
+    except (serial.SerialException, OSError, ValueError) as exc:
+        return (
+            f"scanner port {url} cannot be opened ({exc}): check the cable, and that the "
+            "kiosk user is in the 'dialout' group"
+        )
+    return None

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from device_drivers.errors import PrinterFault
+from device_drivers.scanner import probe as probe_scanner
 from kiosk.central import DeviceTokenError
-from kiosk.config import Config
+from kiosk.config import Config, ConfigError
 from kiosk.domain.catalogue import CatalogueError, packaged_catalogue
 from kiosk.services.connectivity import server_health
+from kiosk.services.printing import printer_from_config
 from kiosk.services.wiring import build_client
 from offline_cache.database import CacheError, open_cache, schema_version
 from offline_cache.migrations import LATEST_VERSION
@@ -77,12 +80,34 @@ def check_server(config: Config) -> CheckResult:
     return CheckResult("server", ok, detail)
 
 
+def check_printer(config: Config) -> CheckResult:
+    """The printer answers and can print (paper, cover, no error); write-only links say so."""
+    try:
+        status = printer_from_config(config).status()
+    except ConfigError as exc:
+        return CheckResult("printer", False, str(exc))
+    except PrinterFault as unreachable:
+        return CheckResult("printer", False, f"{config.printer.uri}: {unreachable}")
+    detail = f"{config.printer.uri} ({config.printer.profile}): {status.describe()}"
+    return CheckResult("printer", status.fault() is None, detail)
+
+
+def check_scanner(config: Config) -> CheckResult:
+    """The optional scanner's port opens."""
+    if not config.scanner.uri:
+        return CheckResult("scanner", True, "none configured")
+    problem = probe_scanner(config.scanner.uri)
+    return CheckResult("scanner", problem is None, problem or f"{config.scanner.uri} opens")
+
+
 # Later subsystems (server, printer, scanner) append their checks here.
 CHECKS: list[Callable[[Config], CheckResult]] = [
     check_config,
     check_catalogue,
     check_cache,
     check_server,
+    check_printer,
+    check_scanner,
 ]
 
 
