@@ -13,6 +13,8 @@ from central_server.devices import add_device
 from central_server.dossiers import STAGES
 from central_server.security import hash_pin, new_salt, token_digest
 
+# Fixed, so the documented demo numbers (docs/api.md) never change with the calendar.
+DEMO_YEAR = 2026
 DEMO_ANNEX_ID = "berkane-5"
 DEMO_ANNEX_NAME = "Annexe administrative n° 5, Berkane"
 OTHER_ANNEX_ID = "oujda-2"
@@ -273,7 +275,7 @@ def _seed_citizens(connection: sqlite3.Connection) -> None:
 
 
 def _seed_requests(connection: sqlite3.Connection) -> None:
-    year = utc_now().year
+    year = DEMO_YEAR
     for index, (citizen_id, service, status, reason, channel, age) in enumerate(
         DEMO_REQUESTS, start=1
     ):
@@ -299,7 +301,7 @@ def _seed_requests(connection: sqlite3.Connection) -> None:
 
 def demo_dossiers() -> list[tuple[str, str, str, str]]:
     """(kind, dossier number, CIN, stage) for one dossier at every stage of both kinds."""
-    year = utc_now().year
+    year = DEMO_YEAR
     rows = []
     index = 0
     for kind in ("passport", "firearm_licence"):
