@@ -60,6 +60,8 @@ class PrinterEmulator:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pending = b""
+        #: When each chunk arrived (perf_counter), for the benchmark's first-byte latency.
+        self.arrivals: list[tuple[float, bytes]] = []
 
     # -- what tests look at -------------------------------------------------------------
     @property
@@ -91,11 +93,13 @@ class PrinterEmulator:
         """Forget what was received (e.g. after a fault, before the next job)."""
         with self._changed:
             self._received.clear()
+            self.arrivals.clear()
 
     # -- the printer's side -------------------------------------------------------------
     def _feed(self, chunk: bytes, reply: Callable[[bytes], None]) -> None:
         with self._changed:
             self._received += chunk
+            self.arrivals.append((time.perf_counter(), chunk))
             self._changed.notify_all()
         # Real-time commands are acted on as they arrive, even in the middle of a job.
         stream = self._pending + chunk
