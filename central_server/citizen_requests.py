@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from central_server.clock import now_iso, parse_iso, utc_now
+from central_server.clock import now_iso, utc_now
 from central_server.db import next_number
 from central_server.errors import ApiError
 from central_server.service_codes import is_known_service
@@ -100,7 +100,7 @@ def create_request(
 @dataclass(frozen=True)
 class PreRequestOutcome:
     idempotency_key: str
-    status: str
+    status: Literal["created", "duplicate", "rejected"]
     reference: str | None
     reason: str | None
 
@@ -162,7 +162,3 @@ def set_request_status(
         "SELECT * FROM requests WHERE request_number = ?", (request_number,)
     ).fetchone()
     return row
-
-
-def age_seconds(iso: str) -> float:
-    return (utc_now() - parse_iso(iso)).total_seconds()

@@ -150,7 +150,7 @@ def pre_request_batch(
             results.append(
                 PreRequestResult(
                     idempotency_key=outcome.idempotency_key,
-                    status=outcome.status,  # type: ignore[arg-type]
+                    status=outcome.status,
                     reference=outcome.reference,
                     reason=outcome.reason,
                 )

@@ -88,7 +88,7 @@ def offline_ticket_batch(
             results.append(
                 OfflineTicketResult(
                     idempotency_key=item.idempotency_key,
-                    status=outcome,  # type: ignore[arg-type]
+                    status=outcome,
                     reason=reason,
                 )
             )

@@ -6,9 +6,11 @@ import math
 import sqlite3
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from central_server.clock import now_iso
+
+BatchStatus = Literal["created", "duplicate", "rejected"]
 
 
 def format_number(family: str, seq: int) -> str:
@@ -170,7 +172,7 @@ def _rejection(connection: sqlite3.Connection, item: dict[str, Any], annex_id: s
 
 def store_offline_ticket(
     connection: sqlite3.Connection, item: dict[str, Any], annex_id: str, device_id: int
-) -> tuple[str, str | None]:
+) -> tuple[BatchStatus, str | None]:
     """Record one ticket issued offline; returns (status, reason) as the batch reports it."""
     key = str(item["idempotency_key"])
     if (
