@@ -248,8 +248,8 @@ class UsbTransport(Transport):
         ) as exc:  # escpos raises several unrelated types (RuntimeError, USBError, ...)
             raise PrinterUnavailable(
                 f"{self.description} cannot be opened ({exc}): check the USB cable, the "
-                "printer's power, that pyusb is installed, and a udev rule giving the kiosk "
-                "user access to the device"
+                "printer's power, that pyusb and libusb-1.0 are installed, and a udev rule "
+                "giving the kiosk user access to the device"
             ) from exc
         self._device = device
 
