@@ -15,11 +15,12 @@ from offline_cache.database import open_cache
 from offline_cache.outbox import Outbox, OutboxStatus
 from tests.support.escpos_decoder import decode
 from tests.support.printer_emulator import SerialPrinterEmulator
+from tests.support.reference_server import DEMO_DEVICE_TOKEN, ReferenceServer
 
 REPO = Path(__file__).parents[2]
 
 
-def _config(tmp_path: Path, printer_uri: str) -> Path:
+def _config(tmp_path: Path, printer_uri: str, server: str = "", token_file: str = "") -> Path:
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f"""
@@ -28,7 +29,8 @@ annex_name = "Annexe 5 - Berkane"
 default_language = "ar"
 
 [server]
-url = ""
+url = "{server}"
+device_token_file = "{token_file}"
 
 [printer]
 uri = "{printer_uri}"
@@ -128,3 +130,19 @@ def test_render_draws_a_one_bit_png_at_the_paper_width(tmp_path: Path) -> None:
     assert main([*args, "--png", str(png)]) == 0
     with Image.open(png) as image:
         assert image.mode == "1" and image.width == 384
+
+
+def test_with_a_server_the_number_and_wait_estimate_come_from_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], reference_server: ReferenceServer
+) -> None:
+    token = tmp_path / "device-token"
+    token.write_text(DEMO_DEVICE_TOKEN, encoding="utf-8")
+    paper = tmp_path / "paper"
+    config = _config(tmp_path, f"capture:{paper}", reference_server.base_url, str(token))
+    assert main(["--config", str(config), "ticket", "residence_certificate", "--lang", "fr"]) == 0
+    ticket = json.loads(capsys.readouterr().out)
+    assert ticket["source"] == "server" and ticket["printed"] is True
+    assert _pending(tmp_path) == 0  # the server already has it
+    (job,) = paper.iterdir()
+    text = decode(job.read_bytes()).plain_text()
+    assert ticket["number"] in text and "Personnes avant vous" in text

@@ -133,3 +133,11 @@ def test_unopenable_devices_name_the_device_and_what_to_check(tmp_path: Path) ->
 
 def test_printer_status_unknown_is_not_a_fault() -> None:
     assert PrinterStatus.unknown("capture").fault() is None
+
+
+def test_a_missing_usb_printer_is_unavailable_with_a_udev_hint() -> None:
+    # Real pyusb, no mock: with no such device (or no libusb) opening fails the same way.
+    from device_drivers.errors import PrinterUnavailable
+
+    with pytest.raises(PrinterUnavailable, match="udev rule"):
+        Printer.from_uri("usb:1234:5678", "generic-80").status()
