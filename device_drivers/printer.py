@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from device_drivers import commands
@@ -48,6 +49,8 @@ class Printer:
     def __init__(self, transport: Transport, profile: PrinterProfile) -> None:
         self.transport = transport
         self.profile = profile
+        # Two workers printing at once would interleave their bytes on one device.
+        self._lock = threading.Lock()
 
     @classmethod
     def from_uri(cls, uri: str, profile_name: str) -> Printer:
@@ -56,11 +59,12 @@ class Printer:
 
     def status(self) -> PrinterStatus:
         """The printer's current status (raises PrinterUnavailable if it cannot be reached)."""
-        self.transport.open()
-        try:
-            return read_status(self.transport)
-        finally:
-            self.transport.close()
+        with self._lock:
+            self.transport.open()
+            try:
+                return read_status(self.transport)
+            finally:
+                self.transport.close()
 
     def print_document(self, document: Document) -> PrintedJob:
         """Check the printer, then send the job; raise a PrinterFault without sending anything.
@@ -69,13 +73,14 @@ class Printer:
         would show a number already called.
         """
         data = encode(document, self.profile)
-        self.transport.open()
-        try:
-            status = read_status(self.transport)
-            fault = status.fault()
-            if fault is not None:
-                raise fault
-            self.transport.write(data)
-        finally:
-            self.transport.close()
+        with self._lock:
+            self.transport.open()
+            try:
+                status = read_status(self.transport)
+                fault = status.fault()
+                if fault is not None:
+                    raise fault
+                self.transport.write(data)
+            finally:
+                self.transport.close()
         return PrintedJob(len(data), status)

@@ -222,8 +222,14 @@ class CaptureTransport(Transport):
                 descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
                 continue  # another process took this number: take the next one
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(b"".join(self._chunks))
+            except OSError as exc:
+                raise PrinterUnavailable(f"{self.description}: cannot write ({exc})") from exc
+            try:
+                with os.fdopen(descriptor, "wb") as handle:
+                    handle.write(b"".join(self._chunks))
+            except OSError as exc:  # a full disk: no half job left for a reader to take
+                path.unlink(missing_ok=True)
+                raise PrinterUnavailable(f"{self.description}: cannot write ({exc})") from exc
             self.path = path
             self._chunks = []
             return

@@ -63,6 +63,8 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     if not args.service:
         args.parser.error("a SERVICE_CODE is required (or --list)")
+    # Built before the ticket is issued: a bad printer URI must not leave an unprinted ticket.
+    printing = PrintingService.from_config(config, catalogue)
     db = open_cache(config.cache.path)
     try:
         tickets = TicketService(
@@ -82,7 +84,7 @@ def handle(args: argparse.Namespace) -> int:
             return EXIT_UNKNOWN_SERVICE
     finally:
         db.conn.close()
-    result = PrintingService.from_config(config, catalogue).print_ticket(ticket)
+    result = printing.print_ticket(ticket)
     record = {key: _json_value(value) for key, value in dataclasses.asdict(ticket).items()}
     record["printed"] = result.printed
     record["print_error"] = result.error

@@ -141,3 +141,12 @@ def test_a_missing_usb_printer_is_unavailable_with_a_udev_hint() -> None:
 
     with pytest.raises(PrinterUnavailable, match="udev rule"):
         Printer.from_uri("usb:1234:5678", "generic-80").status()
+
+
+def test_a_capture_directory_that_cannot_be_made_is_a_typed_fault(tmp_path: Path) -> None:
+    from device_drivers.errors import PrinterUnavailable
+
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(PrinterUnavailable, match="not-a-directory"):
+        Printer.from_uri(f"capture:{blocker / 'jobs'}", "generic-58").print_document((text("x"),))
