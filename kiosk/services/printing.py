@@ -114,6 +114,10 @@ class PrintingService:
             log.warning("not printed (%s): %s", fault.code, fault)
             message = _FAULT_MESSAGES.get(type(fault), _FALLBACK_MESSAGE)
             return PrintResult(False, fault.code, translator(language)(message), str(fault))
+        except Exception as exc:  # a bug in rendering must still leave the ticket on screen
+            log.exception("printing failed")
+            message = translator(language)(_FALLBACK_MESSAGE)
+            return PrintResult(False, "internal_error", message, f"{type(exc).__name__}: {exc}")
         if job.status.paper_near_end:
             log.warning("printer paper near end: change the roll soon")
         return PrintResult(True, size_bytes=job.size_bytes)

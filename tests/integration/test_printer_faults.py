@@ -134,3 +134,22 @@ def test_an_unplugged_printer_is_unavailable_and_named(emulator: SerialPrinterEm
     emulator.unplug()
     with pytest.raises(PrinterUnavailable, match=emulator.device):
         printer.status()
+
+
+def test_a_rendering_bug_still_leaves_the_ticket_to_show_on_screen(
+    cache: sqlite_utils.Database, emulator: SerialPrinterEmulator
+) -> None:
+    from device_drivers.profiles import PrinterProfile
+    from device_drivers.transports import transport_for
+
+    # A profile naming a code page Python does not know: encoding the job fails.
+    broken = PrinterProfile("broken", 58, 384, native_qr=True, codepage="no-such-codepage")
+    tickets, _ = _services(cache, emulator.uri)
+    printing = PrintingService(
+        Printer(transport_for(emulator.uri), broken), CONTEXT, packaged_catalogue()
+    )
+    result = printing.print_ticket(tickets.issue(SERVICE, "fr"))
+    assert not result.printed and result.error == "internal_error"
+    assert result.message and "note your number" not in result.message  # translated to French
+    assert Outbox(cache).counts()[OutboxStatus.PENDING] == 1
+    assert emulator.decoded().initialised == 0
