@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,11 +18,12 @@ from device_drivers.document import (
     QRCode,
     Separator,
     Size,
+    Text,
     script_of,
     text,
 )
 from kiosk.domain.models import CertificateRequest, PreRequest, Service, Ticket, TicketSource
-from kiosk.domain.validation import mask_cin
+from kiosk.domain.validation import mask_cin, western_digits
 from kiosk.i18n import LANGUAGES, N_, is_rtl, translator
 
 # The second language printed under the service name: French for Arabic and Tamazight
@@ -140,6 +141,14 @@ def _wait_lines(ticket: Ticket) -> list[str]:
     return lines
 
 
+def _western_digits(blocks: list[Block]) -> Document:
+    """The document with every digit in Western form, as Moroccan administration prints them."""
+    return tuple(
+        replace(block, text=western_digits(block.text)) if isinstance(block, Text) else block
+        for block in blocks
+    )
+
+
 def _labelled(template: str, field: str, value: str, align: Align) -> list[Block]:
     """`Label: value` on one line, or on two when label and value are in different scripts.
 
@@ -171,7 +180,7 @@ def ticket_document(ticket: Ticket, service: Service, context: PaperContext) -> 
         text(_(TICKET_FOOTER), align=centre),
         Cut(),
     ]
-    return tuple(blocks)
+    return _western_digits(blocks)
 
 
 def receipt_document(receipt: Receipt, service: Service, context: PaperContext) -> Document:
@@ -206,7 +215,7 @@ def receipt_document(receipt: Receipt, service: Service, context: PaperContext) 
         text(_(SCAN_TO_TRACK), align=centre),
         Cut(),
     ]
-    return tuple(blocks)
+    return _western_digits(blocks)
 
 
 def print_test_document(status_line: str, profile_line: str, context: PaperContext) -> Document:
@@ -225,7 +234,7 @@ def print_test_document(status_line: str, profile_line: str, context: PaperConte
         Feed(1),
         Cut(),
     ]
-    return tuple(blocks)
+    return _western_digits(blocks)
 
 
 SAMPLE_SERVICE_CODE = "residence_certificate"

@@ -77,3 +77,14 @@ def test_arabic_receipt_lines_are_placed_right_by_the_printer_not_by_white_dots(
 def test_names_are_masked_letter_by_letter() -> None:
     assert mask_name("Mohamed Benali") == "M****** B*****"
     assert mask_name("  Ali  ") == "A**"
+
+
+def test_digits_are_printed_in_western_form() -> None:
+    import dataclasses
+
+    from kiosk.services.documents import receipt_document
+
+    receipt = dataclasses.replace(sample_receipt("ar", ISSUED_AT), reference="٢٠٢٦-A5-٠٠٤٢١٧")
+    service = packaged_catalogue().service(receipt.service_code)
+    decoded = decode(encode(receipt_document(receipt, service, CONTEXT), PROFILES["generic-58"]))
+    assert "2026-A5-004217" in decoded.plain_text()
