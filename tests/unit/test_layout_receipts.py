@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from device_drivers.document import Align
@@ -80,10 +82,6 @@ def test_names_are_masked_letter_by_letter() -> None:
 
 
 def test_digits_are_printed_in_western_form() -> None:
-    import dataclasses
-
-    from kiosk.services.documents import receipt_document
-
     receipt = dataclasses.replace(sample_receipt("ar", ISSUED_AT), reference="٢٠٢٦-A5-٠٠٤٢١٧")
     service = packaged_catalogue().service(receipt.service_code)
     decoded = decode(encode(receipt_document(receipt, service, CONTEXT), PROFILES["generic-58"]))
