@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -172,3 +173,17 @@ def test_lockout_and_session_expire(tmp_path_factory: pytest.TempPathFactory) ->
             lambda: api.get("/requests", headers={"X-Session-Token": token}).status_code == 401,
             10,
         )
+
+
+def test_concurrent_wrong_pins_are_each_counted(server: ReferenceServer) -> None:
+    def guess(index: int) -> httpx.Response:
+        token = None if index % 2 else DEMO_DEVICE_TOKEN_2
+        with server.client(token) if token else server.client() as kiosk:
+            return sign_in(kiosk, "FC012345", f"00000{index}")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(guess, range(6)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [401, 401, 401, 401, 423, 423]
+    left = sorted(a.json()["attempts_left"] for a in answers if a.status_code == 401)
+    assert left == [1, 2, 3, 4]

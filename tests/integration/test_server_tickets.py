@@ -221,3 +221,27 @@ def test_numbering_restarts_each_business_day(tmp_path: Path) -> None:
         assert (block["start"], block["end"]) == (3, 12)
         assert online(monday) == 13
         assert online(tuesday) == 2
+
+
+def test_two_kiosks_replaying_one_batch_at_once_create_each_ticket_once(
+    server: ReferenceServer,
+) -> None:
+    with server.client() as api:
+        block = api.post("/ticket-blocks", json={"family": "H", "size": 100}).json()
+    items = [
+        offline_ticket("H", seq, block["block_id"])
+        for seq in range(block["start"], block["end"] + 1)
+    ]
+
+    def upload(index: int) -> list[str]:
+        token = None if index % 2 else DEMO_DEVICE_TOKEN_2
+        with server.client(token) if token else server.client() as client:
+            response = client.post("/tickets/batch", json={"items": items})
+            assert response.status_code == 200
+            return [result["status"] for result in response.json()["results"]]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(upload, range(4)))
+    for position in range(len(items)):
+        statuses = sorted(outcome[position] for outcome in outcomes)
+        assert statuses == ["created", "duplicate", "duplicate", "duplicate"]
