@@ -22,9 +22,15 @@ class Unreachable(TransientError):
 class PermanentError(Exception):
     """The server understood and refused: sending the same thing again will not help."""
 
+    # Whether the refusal is about the data sent (a malformed record: splitting the batch
+    # finds it) or about the endpoint or the kiosk (no record is to blame; none may fail).
+    blames_request: bool = True
+
 
 class DeviceNotAuthorised(PermanentError):
     """The server does not accept this kiosk's device token: nothing can be synced until fixed."""
+
+    blames_request = False
 
 
 ItemStatus = Literal["created", "duplicate", "rejected"]

@@ -167,7 +167,7 @@ class SyncEngine:
         except Unreachable as exc:
             report.state, report.error = ConnectivityState.OFFLINE, exc
             log.info("sync: server unreachable (%s)", exc)
-        except TransientError as exc:
+        except (TransientError, PermanentError) as exc:
             report.state, report.error = ConnectivityState.DEGRADED, exc
             log.warning("sync: server trouble (%s)", exc)
         # Purging is local and must happen on offline days too.
@@ -210,10 +210,11 @@ class SyncEngine:
     def _send(self, outbox: Outbox, kind: str, items: list[OutboxItem], report: SyncReport) -> None:
         try:
             results = self._pushers[kind]([item.payload for item in items])
-        except DeviceNotAuthorised as exc:
-            self._reschedule(outbox, items, exc, report)
-            raise
         except PermanentError as exc:
+            if not exc.blames_request:
+                # The endpoint or the kiosk is refused, not these records: keep them all.
+                self._reschedule(outbox, items, exc, report)
+                raise
             # The whole batch was refused (e.g. one malformed item failed validation):
             # halve it until the culprit stands alone, so good records still get through.
             if len(items) == 1:

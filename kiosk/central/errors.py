@@ -13,6 +13,9 @@ from offline_cache.protocol import (
     Unreachable,
 )
 
+# Statuses that refuse the content of a request rather than the request itself.
+CONTENT_REFUSALS = frozenset({400, 409, 413, 422})
+
 
 class CentralError(Exception):
     """A call to the central server failed; `message_key` is the msgid to show the citizen."""
@@ -63,6 +66,8 @@ class Rejected(CentralError, PermanentError):
         self.error = error
         self.message = message
         self.extras: Mapping[str, Any] = dict(extras or {})
+        # Only these say "what you sent is wrong"; a 404 or 405 says the endpoint is.
+        self.blames_request = status in CONTENT_REFUSALS
 
 
 class InvalidDevice(Rejected, DeviceNotAuthorised):

@@ -178,3 +178,16 @@ def test_a_server_dying_mid_split_reschedules_the_untried_half(
     counts = Outbox(cache).counts()
     assert counts[OutboxStatus.PENDING] == 4
     assert counts[OutboxStatus.IN_FLIGHT] == counts[OutboxStatus.FAILED] == 0
+
+
+def test_a_missing_endpoint_fails_no_record(
+    misbehaving: MisbehavingServer, cache: sqlite_utils.Database, cache_path: Path
+) -> None:
+    # An older or misconfigured server without the batch endpoint: a 404 with the API's
+    # error JSON refuses the endpoint, not the records, so none of them may be marked failed.
+    queue_pre_requests(cache, 5)
+    misbehaving.routes["/api/v1/pre-requests/batch"] = Behaviour.NOT_FOUND
+    report = make_engine(cache_path, misbehaving.base_url).run_once()
+    assert report.state is ConnectivityState.DEGRADED
+    counts = Outbox(cache).counts()
+    assert (counts[OutboxStatus.PENDING], counts[OutboxStatus.FAILED]) == (5, 0)

@@ -31,6 +31,7 @@ class Behaviour(StrEnum):
     INVALID_DEVICE = "invalid_device"
     REJECT_422 = "reject_422"
     HTML_404 = "html_404"
+    NOT_FOUND = "not_found"
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,9 @@ def _handler_for(owner: MisbehavingServer) -> type[BaseHTTPRequestHandler]:
             elif behaviour is Behaviour.WRONG_SHAPE:
                 wrong = b'{"items": "not what you asked for", "time": 3}'
                 self._send(200, wrong, "application/json")
+            elif behaviour is Behaviour.NOT_FOUND:
+                reply = {"error": "not_found", "message": "no such endpoint on this server"}
+                self._send(404, json.dumps(reply).encode(), "application/json")
             elif behaviour is Behaviour.INVALID_DEVICE:
                 reply = {"error": "invalid_device", "message": "unknown or revoked device token"}
                 self._send(401, json.dumps(reply).encode(), "application/json")
