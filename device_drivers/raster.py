@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import qrcode
@@ -34,16 +34,8 @@ QR_ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
 
 @cache
 def fonts_dir() -> Path:
-    """The packaged fonts directory (assets/fonts)."""
-    # Walk the package's __path__ rather than importlib.resources.files(): an editable
-    # install can expose `assets` as a namespace package whose extra path entries are
-    # not directories, which files() refuses.
-    package = importlib.import_module(FONTS_PACKAGE)
-    for entry in getattr(package, "__path__", ()):
-        candidate = Path(entry) / "fonts"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"no fonts directory in package {FONTS_PACKAGE!r}: reinstall the kiosk")
+    """The packaged fonts directory (assets/fonts), wherever the kiosk is installed."""
+    return Path(str(resources.files(FONTS_PACKAGE).joinpath("fonts")))
 
 
 def font_path(script: Script, bold: bool) -> str:
