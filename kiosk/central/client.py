@@ -21,6 +21,7 @@ from kiosk.central.errors import (
     Rejected,
     ServerFault,
 )
+from kiosk.domain.models import CertificateRequest
 from offline_cache.protocol import (
     Announcement,
     ApplicationStatus,
@@ -201,7 +202,7 @@ class CentralClient:
         if response.status_code not in (200, 204):
             raise BadResponse(f"DELETE /sessions/current: unexpected HTTP {response.status_code}")
 
-    def list_requests(self, session_token: str) -> list[models.CitizenRequest]:
+    def list_requests(self, session_token: str) -> list[CertificateRequest]:
         """GET /requests: the citizen's requests, newest first."""
         return self._call(
             "GET", "/requests", models.parse_requests, headers={"X-Session-Token": session_token}

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from kiosk.central.errors import BadResponse
+from kiosk.domain.models import CertificateRequest, Citizen, RequestStatus
+from kiosk.i18n import LANGUAGES
 from offline_cache.protocol import (
     Announcement,
     ApplicationStatus,
@@ -22,22 +24,9 @@ from offline_cache.protocol import (
     TimelineEntry,
 )
 
-LANGUAGES = ("ar", "fr", "zgh", "en")
-REQUEST_STATUSES = ("received", "in_progress", "ready", "collected", "rejected")
+REQUEST_STATUSES = tuple(status.value for status in RequestStatus)
 CHANNELS = ("kiosk", "web", "counter")
 ITEM_STATUSES = ("created", "duplicate", "rejected")
-
-
-@dataclass(frozen=True)
-class Citizen:
-    """The signed-in citizen, with personal data already masked by the server."""
-
-    citizen_id: str
-    display_name: str
-    cin_masked: str
-    phone_masked: str | None
-    email_masked: str | None
-    preferred_language: str
 
 
 @dataclass(frozen=True)
@@ -50,23 +39,10 @@ class Session:
 
 
 @dataclass(frozen=True)
-class CitizenRequest:
-    """A certificate request in the citizen's history."""
-
-    request_number: str
-    service_code: str
-    status: str
-    status_reason: str | None
-    created_at: datetime
-    updated_at: datetime
-    channel: str
-
-
-@dataclass(frozen=True)
 class SubmittedRequest:
     """The reply to a request submission; `created` is False for a replayed idempotency key."""
 
-    request: CitizenRequest
+    request: CertificateRequest
     created: bool
 
 
@@ -239,13 +215,13 @@ def parse_session(raw: object) -> Session:
     )
 
 
-def parse_request(raw: object) -> CitizenRequest:
+def parse_request(raw: object) -> CertificateRequest:
     """One request of the history, or the one just submitted."""
     fields = Fields(raw, "request")
-    return CitizenRequest(
+    return CertificateRequest(
         request_number=fields.text("request_number"),
         service_code=fields.text("service_code"),
-        status=fields.text("status", REQUEST_STATUSES),
+        status=RequestStatus(fields.text("status", REQUEST_STATUSES)),
         status_reason=fields.opt_text("status_reason"),
         created_at=fields.timestamp("created_at"),
         updated_at=fields.timestamp("updated_at"),
@@ -253,7 +229,7 @@ def parse_request(raw: object) -> CitizenRequest:
     )
 
 
-def parse_requests(raw: object) -> list[CitizenRequest]:
+def parse_requests(raw: object) -> list[CertificateRequest]:
     """GET /requests."""
     return [parse_request(item) for item in Fields(raw, "requests").array("requests")]
 

@@ -14,34 +14,11 @@ from kiosk.domain.catalogue import packaged_catalogue
 from offline_cache.database import open_cache
 from offline_cache.outbox import Outbox, OutboxStatus
 from tests.support.escpos_decoder import decode
+from tests.support.kiosk_config import write_config
 from tests.support.printer_emulator import SerialPrinterEmulator
 from tests.support.reference_server import DEMO_DEVICE_TOKEN, ReferenceServer
 
 REPO = Path(__file__).parents[2]
-
-
-def _config(tmp_path: Path, printer_uri: str, server: str = "", token_file: str = "") -> Path:
-    path = tmp_path / "kiosk.toml"
-    path.write_text(
-        f"""
-[kiosk]
-annex_name = "Annexe 5 - Berkane"
-default_language = "ar"
-
-[server]
-url = "{server}"
-device_token_file = "{token_file}"
-
-[printer]
-uri = "{printer_uri}"
-profile = "generic-58"
-
-[cache]
-path = "{tmp_path / "cache.sqlite"}"
-""",
-        encoding="utf-8",
-    )
-    return path
 
 
 def _pending(tmp_path: Path) -> int:
@@ -55,7 +32,7 @@ def _pending(tmp_path: Path) -> int:
 def test_list_shows_every_service_code_first(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = _config(tmp_path, f"capture:{tmp_path / 'paper'}")
+    config = write_config(tmp_path, f"capture:{tmp_path / 'paper'}")
     assert main(["--config", str(config), "ticket", "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     codes = [service.code for service in packaged_catalogue()]
@@ -66,7 +43,7 @@ def test_list_shows_every_service_code_first(
 def test_a_ticket_is_issued_queued_printed_and_written_as_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = _config(tmp_path, f"capture:{tmp_path / 'paper'}")
+    config = write_config(tmp_path, f"capture:{tmp_path / 'paper'}")
     assert main(["--config", str(config), "ticket", "residence_certificate", "--lang", "fr"]) == 0
     ticket = json.loads(capsys.readouterr().out)
     assert ticket["number"] == "A-500" and ticket["language"] == "fr"
@@ -82,7 +59,7 @@ def test_paper_out_still_issues_the_ticket_and_says_so(
     printer = SerialPrinterEmulator()
     try:
         printer.state.paper_out = True
-        config = _config(tmp_path, printer.uri)
+        config = write_config(tmp_path, printer.uri)
         assert main(["--config", str(config), "ticket", "celibacy_certificate"]) == 0
         out, err = capsys.readouterr()
         assert printer.decoded().text_runs == []
@@ -98,7 +75,7 @@ def test_paper_out_still_issues_the_ticket_and_says_so(
 def test_an_unknown_service_code_exits_2_with_a_clear_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = _config(tmp_path, f"capture:{tmp_path / 'paper'}")
+    config = write_config(tmp_path, f"capture:{tmp_path / 'paper'}")
     assert main(["--config", str(config), "ticket", "driving_licence"]) == 2
     err = capsys.readouterr().err
     assert "driving_licence" in err and "--list" in err
@@ -108,7 +85,7 @@ def test_an_unknown_service_code_exits_2_with_a_clear_message(
 def test_the_installed_command_takes_the_global_config_before_the_subcommand(
     tmp_path: Path,
 ) -> None:
-    config = _config(tmp_path, f"capture:{tmp_path / 'paper'}")
+    config = write_config(tmp_path, f"capture:{tmp_path / 'paper'}")
     done = subprocess.run(
         [sys.executable, "-m", "kiosk", "--config", str(config), "ticket", "indigence_certificate"],
         capture_output=True,
@@ -125,7 +102,7 @@ def test_render_draws_a_one_bit_png_at_the_paper_width(tmp_path: Path) -> None:
     from PIL import Image
 
     png = tmp_path / "ticket.png"
-    config = _config(tmp_path, f"capture:{tmp_path / 'paper'}")
+    config = write_config(tmp_path, f"capture:{tmp_path / 'paper'}")
     args = ["--config", str(config), "render", "ticket", "--lang", "ar", "--width", "58"]
     assert main([*args, "--png", str(png)]) == 0
     with Image.open(png) as image:
@@ -138,7 +115,7 @@ def test_with_a_server_the_number_and_wait_estimate_come_from_it(
     token = tmp_path / "device-token"
     token.write_text(DEMO_DEVICE_TOKEN, encoding="utf-8")
     paper = tmp_path / "paper"
-    config = _config(tmp_path, f"capture:{paper}", reference_server.base_url, str(token))
+    config = write_config(tmp_path, f"capture:{paper}", reference_server.base_url, str(token))
     assert main(["--config", str(config), "ticket", "residence_certificate", "--lang", "fr"]) == 0
     ticket = json.loads(capsys.readouterr().out)
     assert ticket["source"] == "server" and ticket["printed"] is True

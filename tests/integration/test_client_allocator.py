@@ -18,9 +18,9 @@ from kiosk.services.wiring import build_sync_stack
 from offline_cache.database import open_cache
 from offline_cache.outbox import Outbox, OutboxStatus
 from offline_cache.sync import ConnectivityState
-from tests.integration.test_sync_engine import ZONE, sync_catalogue
 from tests.support.misbehaving_server import Behaviour, misbehaving_server, refused_url
 from tests.support.reference_server import DEMO_DEVICE_TOKEN, ReferenceServer
+from tests.support.sync_helpers import ZONE, sync_catalogue
 
 
 @pytest.fixture

@@ -16,13 +16,13 @@ from pathlib import Path
 from offline_cache.database import open_cache
 from offline_cache.outbox import Outbox, OutboxStatus
 from offline_cache.sync import ConnectivityState
-from tests.integration.test_sync_engine import (
+from tests.support.reference_server import DEMO_DEVICE_TOKEN, REPO_ROOT, ReferenceServer
+from tests.support.sync_helpers import (
     issue_offline_tickets,
     make_engine,
     queue_pre_requests,
     server_rows,
 )
-from tests.support.reference_server import DEMO_DEVICE_TOKEN, REPO_ROOT, ReferenceServer
 
 ROUNDS = 50
 RECORDS_PER_ROUND = 4  # 2 tickets + 2 pre-requests: 200 records over the rounds

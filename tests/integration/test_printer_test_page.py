@@ -11,7 +11,7 @@ from device_drivers.profiles import PROFILES
 from kiosk.cli import main
 from kiosk.i18n import translator
 from kiosk.services.documents import PRINTER_TEST, YOUR_NUMBER
-from tests.integration.test_cli_ticket import _config
+from tests.support.kiosk_config import write_config
 from tests.support.printer_emulator import SerialPrinterEmulator
 from tests.unit.test_layout_tickets import reads
 
@@ -22,7 +22,7 @@ def test_the_test_page_shows_every_language_and_the_status(
     printer = SerialPrinterEmulator()
     try:
         printer.state.paper_near_end = True
-        assert main(["--config", str(_config(tmp_path, printer.uri)), "print-test"]) == 0
+        assert main(["--config", str(write_config(tmp_path, printer.uri)), "print-test"]) == 0
         decoded = printer.wait_for(lambda d: d.cuts == 1)
     finally:
         printer.close()
@@ -42,7 +42,7 @@ def test_print_test_exits_1_when_the_printer_does_not_answer(
     printer = SerialPrinterEmulator()
     try:
         printer.state.mute = True
-        assert main(["--config", str(_config(tmp_path, printer.uri)), "print-test"]) == 1
+        assert main(["--config", str(write_config(tmp_path, printer.uri)), "print-test"]) == 1
     finally:
         printer.close()
     out = capsys.readouterr().out

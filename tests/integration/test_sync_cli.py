@@ -12,9 +12,9 @@ from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.services.doctor import check_server
 from offline_cache.database import open_cache
-from tests.integration.test_sync_engine import issue_offline_tickets, queue_pre_requests
 from tests.support.misbehaving_server import refused_url
 from tests.support.reference_server import DEMO_DEVICE_TOKEN, DEMO_REVOKED_TOKEN, ReferenceServer
+from tests.support.sync_helpers import issue_offline_tickets, queue_pre_requests
 
 
 def _config(tmp_path: Path, url: str, token: str | None = DEMO_DEVICE_TOKEN) -> Path:

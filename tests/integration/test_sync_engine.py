@@ -7,18 +7,14 @@ sync tests and the benchmark.
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlite_utils
 
-from kiosk.central import CentralClient
-from kiosk.domain.catalogue import Catalogue, parse_catalogue
 from kiosk.services.guide import GuideService
 from kiosk.services.tickets import TicketService
 from offline_cache.database import open_cache, transaction
@@ -30,106 +26,22 @@ from offline_cache.sync import (
     LAST_SUCCESS_KEY,
     PRE_REQUEST_KIND,
     ConnectivityState,
-    SyncEngine,
 )
 from offline_cache.tickets import TicketStore
 from tests.support.reference_server import (
     DEMO_CIN,
-    DEMO_DEVICE_TOKEN,
     DEMO_REVOKED_TOKEN,
     ReferenceServer,
     running_reference_server,
 )
-
-ZONE = ZoneInfo("Africa/Casablanca")
-# Codes the reference server knows, one per family.
-SERVICES = {"residence_certificate": "A", "celibacy_certificate": "B", "indigence_certificate": "C"}
-
-
-def _text(word: str) -> dict[str, str]:
-    return {"ar": f"{word} ع", "fr": word, "zgh": f"{word} ⵣ", "en": word}
-
-
-def sync_catalogue() -> Catalogue:
-    """A small catalogue whose service codes the reference server accepts."""
-    services = [
-        {
-            "code": code,
-            "family": family,
-            "kind": "certificate",
-            "names": _text(code),
-            "summary": _text(code),
-            "documents": {lang: ["CNIE"] for lang in ("ar", "fr", "zgh", "en")},
-            "fee_mad": 0,
-            "fee_note": None,
-            "delay_days": 1,
-            "delay": _text("1"),
-            "requires_sign_in": False,
-            "works_offline": True,
-            "issued_at_annex": True,
-            "where_to_go": None,
-        }
-        for code, family in SERVICES.items()
-    ]
-    families = [
-        {"letter": letter, "names": _text(letter)} for letter in sorted(set(SERVICES.values()))
-    ]
-    return parse_catalogue({"families": families, "services": services})
-
-
-def issue_offline_tickets(db: sqlite_utils.Database, count: int) -> list[str]:
-    """Tickets numbered with no server (own range), each queued in the outbox."""
-    service = TicketService(db, sync_catalogue(), ZONE, (1, 9999))
-    codes = list(SERVICES)
-    return [service.issue(codes[i % len(codes)], "ar").idempotency_key for i in range(count)]
-
-
-def queue_pre_requests(
-    db: sqlite_utils.Database, count: int, service_code: str = "residence_certificate"
-) -> list[str]:
-    """Pre-requests made offline (CIN + phone), each queued with its own key."""
-    keys = []
-    outbox = Outbox(db)
-    for index in range(count):
-        key = str(uuid.uuid4())
-        payload = {
-            "idempotency_key": key,
-            "service_code": service_code,
-            "cin": f"AB{100000 + index}",
-            "phone": f"+2126{12000000 + index}",
-            "language": "fr",
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        with transaction(db):
-            outbox.enqueue(PRE_REQUEST_KIND, payload, key)
-        keys.append(key)
-    return keys
-
-
-def make_engine(
-    cache_path: Path,
-    base_url: str,
-    token: str = DEMO_DEVICE_TOKEN,
-    read_timeout_s: float = 5.0,
-    **options: object,
-) -> SyncEngine:
-    """An engine with a real client for `base_url`."""
-    client = CentralClient(base_url, token, connect_timeout_s=1.0, read_timeout_s=read_timeout_s)
-    return SyncEngine(cache_path, client, zone=ZONE, **options)  # type: ignore[arg-type]
-
-
-def server_rows(db_path: Path, keys: Iterable[str]) -> dict[str, int]:
-    """How many times each key is on the server (tickets and pre-requests together)."""
-    wanted = set(keys)
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-        rows = conn.execute(
-            "SELECT idempotency_key FROM tickets UNION ALL SELECT idempotency_key FROM pre_requests"
-        ).fetchall()
-    counts: dict[str, int] = {}
-    for (key,) in rows:
-        if key in wanted:
-            counts[key] = counts.get(key, 0) + 1
-    return counts
+from tests.support.sync_helpers import (
+    ZONE,
+    issue_offline_tickets,
+    make_engine,
+    queue_pre_requests,
+    server_rows,
+    sync_catalogue,
+)
 
 
 @pytest.fixture(scope="module")

@@ -12,16 +12,16 @@ import sqlite_utils
 from offline_cache.database import open_cache
 from offline_cache.outbox import Outbox, OutboxStatus
 from offline_cache.sync import ConnectivityState
-from tests.integration.test_sync_engine import (
-    issue_offline_tickets,
-    make_engine,
-    queue_pre_requests,
-)
 from tests.support.misbehaving_server import (
     Behaviour,
     MisbehavingServer,
     misbehaving_server,
     refused_url,
+)
+from tests.support.sync_helpers import (
+    issue_offline_tickets,
+    make_engine,
+    queue_pre_requests,
 )
 
 

@@ -12,8 +12,8 @@ import sqlite_utils
 
 from offline_cache.database import open_cache
 from offline_cache.sync import ConnectivitySnapshot, ConnectivityState, SyncWorker
-from tests.integration.test_sync_engine import make_engine, queue_pre_requests
 from tests.support.misbehaving_server import Behaviour, MisbehavingServer, misbehaving_server
+from tests.support.sync_helpers import make_engine, queue_pre_requests
 
 DEADLINE_S = 10.0
 

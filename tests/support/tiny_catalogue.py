@@ -28,14 +28,17 @@ def _service(code: str, family: str) -> dict[str, object]:
     }
 
 
-def tiny_catalogue() -> Catalogue:
-    """Families A and B with one service each: `residence` (A) and `celibacy` (B)."""
+def catalogue_of(services: dict[str, str]) -> Catalogue:
+    """A catalogue with one certificate per code, in the family given for it."""
+    letters = sorted(set(services.values()))
     return parse_catalogue(
         {
-            "families": [
-                {"letter": "A", "names": _text("A")},
-                {"letter": "B", "names": _text("B")},
-            ],
-            "services": [_service("residence", "A"), _service("celibacy", "B")],
+            "families": [{"letter": letter, "names": _text(letter)} for letter in letters],
+            "services": [_service(code, family) for code, family in services.items()],
         }
     )
+
+
+def tiny_catalogue() -> Catalogue:
+    """Families A and B with one service each: `residence` (A) and `celibacy` (B)."""
+    return catalogue_of({"residence": "A", "celibacy": "B"})

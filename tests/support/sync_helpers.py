@@ -1,0 +1,85 @@
+"""Helpers shared by the sync tests: offline records, an engine, and the server's view."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from kiosk.central import CentralClient
+from kiosk.domain.catalogue import Catalogue
+from kiosk.services.tickets import TicketService
+from offline_cache.database import transaction
+from offline_cache.outbox import Outbox
+from offline_cache.sync import PRE_REQUEST_KIND, SyncEngine
+from tests.support.reference_server import DEMO_DEVICE_TOKEN
+from tests.support.tiny_catalogue import catalogue_of
+
+ZONE = ZoneInfo("Africa/Casablanca")
+# Codes the reference server knows, one per family.
+SERVICES = {"residence_certificate": "A", "celibacy_certificate": "B", "indigence_certificate": "C"}
+
+
+def sync_catalogue() -> Catalogue:
+    """A small catalogue whose service codes the reference server accepts."""
+    return catalogue_of(SERVICES)
+
+
+def issue_offline_tickets(db: sqlite_utils.Database, count: int) -> list[str]:
+    """Tickets numbered with no server (own range), each queued in the outbox."""
+    service = TicketService(db, sync_catalogue(), ZONE, (1, 9999))
+    codes = list(SERVICES)
+    return [service.issue(codes[i % len(codes)], "ar").idempotency_key for i in range(count)]
+
+
+def queue_pre_requests(
+    db: sqlite_utils.Database, count: int, service_code: str = "residence_certificate"
+) -> list[str]:
+    """Pre-requests made offline (CIN + phone), each queued with its own key."""
+    keys = []
+    outbox = Outbox(db)
+    for index in range(count):
+        key = str(uuid.uuid4())
+        payload = {
+            "idempotency_key": key,
+            "service_code": service_code,
+            "cin": f"AB{100000 + index}",
+            "phone": f"+2126{12000000 + index}",
+            "language": "fr",
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        with transaction(db):
+            outbox.enqueue(PRE_REQUEST_KIND, payload, key)
+        keys.append(key)
+    return keys
+
+
+def make_engine(
+    cache_path: Path,
+    base_url: str,
+    token: str = DEMO_DEVICE_TOKEN,
+    read_timeout_s: float = 5.0,
+    **options: object,
+) -> SyncEngine:
+    """An engine with a real client for `base_url`."""
+    client = CentralClient(base_url, token, connect_timeout_s=1.0, read_timeout_s=read_timeout_s)
+    return SyncEngine(cache_path, client, zone=ZONE, **options)  # type: ignore[arg-type]
+
+
+def server_rows(db_path: Path, keys: Iterable[str]) -> dict[str, int]:
+    """How many times each key is on the server (tickets and pre-requests together)."""
+    wanted = set(keys)
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        rows = conn.execute(
+            "SELECT idempotency_key FROM tickets UNION ALL SELECT idempotency_key FROM pre_requests"
+        ).fetchall()
+    counts: dict[str, int] = {}
+    for (key,) in rows:
+        if key in wanted:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
