@@ -1,4 +1,4 @@
-"""Shared fixtures: a real cache file per test, and the real reference server."""
+"""Shared fixtures: a real cache file per test, the real reference server, a faulty one."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 import sqlite_utils
 
 from offline_cache.database import open_cache
+from tests.support.misbehaving_server import MisbehavingServer, misbehaving_server
 from tests.support.reference_server import reference_server  # noqa: F401 - a fixture
 
 
@@ -24,3 +25,10 @@ def cache(cache_path: Path) -> Iterator[sqlite_utils.Database]:
     db = open_cache(cache_path)
     yield db
     db.conn.close()
+
+
+@pytest.fixture
+def misbehaving() -> Iterator[MisbehavingServer]:
+    """A real HTTP server on loopback that fails in the way a test sets."""
+    with misbehaving_server() as server:
+        yield server

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,13 +20,6 @@ from offline_cache.sync import ConnectivityState
 from tests.support.misbehaving_server import Behaviour, misbehaving_server, refused_url
 from tests.support.reference_server import DEMO_DEVICE_TOKEN, ReferenceServer
 from tests.support.sync_helpers import ZONE, sync_catalogue
-
-
-@pytest.fixture
-def cache(cache_path: Path) -> Iterator[sqlite_utils.Database]:
-    db = open_cache(cache_path)
-    yield db
-    db.conn.close()
 
 
 def _tickets(db: sqlite_utils.Database, allocator: ServerTicketAllocator) -> TicketService:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -28,17 +27,10 @@ from offline_cache.protocol import (
 from tests.support.misbehaving_server import (
     Behaviour,
     MisbehavingServer,
-    misbehaving_server,
     refused_url,
 )
 
 READ_TIMEOUT_S = 0.5
-
-
-@pytest.fixture
-def misbehaving() -> Iterator[MisbehavingServer]:
-    with misbehaving_server() as server:
-        yield server
 
 
 def _client(base_url: str) -> CentralClient:

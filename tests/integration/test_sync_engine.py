@@ -17,7 +17,7 @@ import sqlite_utils
 
 from kiosk.services.guide import GuideService
 from kiosk.services.tickets import TicketService
-from offline_cache.database import open_cache, transaction
+from offline_cache.database import transaction
 from offline_cache.guide import ETAG_KEY, OVERRIDES_KEY
 from offline_cache.outbox import Outbox, OutboxStatus
 from offline_cache.settings import Settings
@@ -49,13 +49,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReferenceServer
     # One server for the module (each test has its own cache, keys and assertions on them).
     with running_reference_server(tmp_path_factory.mktemp("central")) as running:
         yield running
-
-
-@pytest.fixture
-def cache(cache_path: Path) -> Iterator[sqlite_utils.Database]:
-    db = open_cache(cache_path)
-    yield db
-    db.conn.close()
 
 
 def test_offline_records_reach_the_server_once_and_replays_are_duplicates(

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
-from offline_cache.database import open_cache
 from offline_cache.outbox import Outbox, OutboxStatus
 from offline_cache.sync import ConnectivityState
 from tests.support.misbehaving_server import (
     Behaviour,
     MisbehavingServer,
-    misbehaving_server,
     refused_url,
 )
 from tests.support.sync_helpers import (
@@ -23,19 +20,6 @@ from tests.support.sync_helpers import (
     make_engine,
     queue_pre_requests,
 )
-
-
-@pytest.fixture
-def misbehaving() -> Iterator[MisbehavingServer]:
-    with misbehaving_server() as server:
-        yield server
-
-
-@pytest.fixture
-def cache(cache_path: Path) -> Iterator[sqlite_utils.Database]:
-    db = open_cache(cache_path)
-    yield db
-    db.conn.close()
 
 
 def _assert_all_pending_for_later(db: sqlite_utils.Database, count: int, started: float) -> None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import sqlite_utils
 
 from offline_cache.database import open_cache
 from offline_cache.sync import ConnectivitySnapshot, ConnectivityState, SyncWorker
-from tests.support.misbehaving_server import Behaviour, MisbehavingServer, misbehaving_server
+from tests.support.misbehaving_server import Behaviour, MisbehavingServer
 from tests.support.sync_helpers import make_engine, queue_pre_requests
 
 DEADLINE_S = 10.0
@@ -41,19 +40,6 @@ class Recorder:
     def clear(self) -> None:
         with self._changed:
             self.snapshots.clear()
-
-
-@pytest.fixture
-def misbehaving() -> Iterator[MisbehavingServer]:
-    with misbehaving_server() as server:
-        yield server
-
-
-@pytest.fixture
-def cache(cache_path: Path) -> Iterator[sqlite_utils.Database]:
-    db = open_cache(cache_path)
-    yield db
-    db.conn.close()
 
 
 def _worker(cache_path: Path, base_url: str, recorder: Recorder) -> SyncWorker:
