@@ -9,10 +9,12 @@ import sys
 from collections.abc import Sequence
 
 from kiosk.config import ConfigError
+from offline_cache.database import CacheError
 
 # Each module defines `register(subparsers)`, which adds its subcommand and sets `handler`.
 COMMAND_MODULES = ("doctor", "ticket", "print_test", "render", "sync", "outbox")
 
+EXIT_FAULT = 1
 EXIT_CONFIG_ERROR = 2
 
 
@@ -36,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand; configuration errors print one line and exit with code 2."""
+    """Run one subcommand; configuration errors exit 2 and cache faults 1, each with one line."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -51,3 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    except CacheError as exc:
+        # The file is left as it is: it may hold records not yet synced.
+        print(
+            f"kiosk: cache error: {exc} (keep the file for the technician; "
+            "[cache] path can point to a new one)",
+            file=sys.stderr,
+        )
+        return EXIT_FAULT

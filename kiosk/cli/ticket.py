@@ -12,12 +12,14 @@ from typing import Any
 
 from kiosk.config import Config, load_config
 from kiosk.domain.catalogue import packaged_catalogue
+from kiosk.domain.tickets import TicketNumbersExhausted
 from kiosk.i18n import LANGUAGES
 from kiosk.services.printing import PrintingService
 from kiosk.services.tickets import OnlineAllocator, TicketService, UnknownService
 from offline_cache.database import open_cache
 
 log = logging.getLogger(__name__)
+EXIT_NO_NUMBER = 1
 EXIT_UNKNOWN_SERVICE = 2
 
 
@@ -82,6 +84,13 @@ def handle(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_UNKNOWN_SERVICE
+        except TicketNumbersExhausted as exc:
+            print(
+                f"kiosk: no ticket issued ({exc}): {exc.message_key} "
+                "Widen [tickets] standalone_start..standalone_end or connect the server.",
+                file=sys.stderr,
+            )
+            return EXIT_NO_NUMBER
     finally:
         db.conn.close()
     result = printing.print_ticket(ticket)
