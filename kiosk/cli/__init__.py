@@ -61,3 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAULT
+    except OSError as exc:
+        # A path given on the command line that cannot be written or read (--png, export).
+        print(f"kiosk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_FAULT

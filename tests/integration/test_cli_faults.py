@@ -54,3 +54,20 @@ def test_used_up_number_range_says_what_to_do(tmp_path: Path) -> None:
     assert "No more tickets can be issued today" in second.stderr
     assert "standalone_start" in second.stderr
     assert len(list((tmp_path / "paper").iterdir())) == 1  # only the first ticket printed
+
+
+def test_an_output_path_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    assert _kiosk(config, "ticket", "residence_certificate").returncode == 0  # a cache to export
+    missing = tmp_path / "no-such-folder"
+    for command in (
+        ["render", "ticket", "--lang", "ar", "--width", "58", "--png", str(missing / "t.png")],
+        ["outbox", "export", str(missing / "out.jsonl")],
+    ):
+        result = _kiosk(config, *command)
+        assert result.returncode == 1, command
+        assert "Traceback" not in result.stderr
+        assert (
+            result.stderr.strip()
+            == f"kiosk: No such file or directory: {missing / command[-1].split('/')[-1]}"
+        )
