@@ -26,7 +26,6 @@ class GuideEntry:
 
     code: str
     family: str
-    data: Mapping[str, Any]
     searchable: Mapping[str, str]
 
 
@@ -50,7 +49,8 @@ class GuideStore:
                         entry.code,
                         entry.family,
                         position,
-                        json.dumps(entry.data, ensure_ascii=False),
+                        # What was indexed, so a technician can see why a search matches.
+                        json.dumps(entry.searchable, ensure_ascii=False),
                     ),
                 )
                 conn.executemany(
@@ -69,13 +69,6 @@ class GuideStore:
         """The server's last per-annex overrides ({} when none were ever fetched)."""
         raw = Settings(self._db).get(OVERRIDES_KEY)
         return dict(json.loads(raw)) if raw else {}
-
-    def stored(self) -> list[Mapping[str, Any]]:
-        """Stored service data, in display order."""
-        rows = self._db.conn.execute(
-            "SELECT data FROM catalogue_services ORDER BY position"
-        ).fetchall()
-        return [json.loads(row[0]) for row in rows]
 
     def search(self, query: str, limit: int = 20) -> list[str]:
         """Service codes matching every word of `query` (prefixes too), best first."""

@@ -45,7 +45,7 @@ class GuideService:
         if self._store.fingerprint() == fingerprint:
             return False
         entries = (
-            GuideEntry(service.code, service.family, {"code": service.code}, _searchable(service))
+            GuideEntry(service.code, service.family, _searchable(service))
             for service in self.catalogue
         )
         self._store.replace_all(entries, fingerprint)

@@ -6,18 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from kiosk.domain.tickets import (
-    LeasedBlock,
     TicketNumbersExhausted,
     business_day,
-    estimated_wait_s,
     format_ticket_number,
-    next_reset,
     next_standalone_seq,
-    parse_ticket_number,
 )
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
@@ -31,11 +25,6 @@ def test_numbers_are_short_and_zero_padded() -> None:
         format_ticket_number("AB", 1)
     with pytest.raises(ValueError):
         format_ticket_number("a", 1)
-
-
-@given(st.sampled_from("ABCFP"), st.integers(min_value=1, max_value=9999))
-def test_parse_is_the_inverse_of_format(family: str, seq: int) -> None:
-    assert parse_ticket_number(format_ticket_number(family, seq)) == (family, seq)
 
 
 def test_offset_is_one_hour_outside_ramadan_and_zero_during_it() -> None:
@@ -96,14 +85,6 @@ def test_business_day_never_jumps_or_repeats_across_ramadan_changes(year: int) -
                 day = new_day
 
 
-def test_next_reset_is_the_coming_local_midnight() -> None:
-    instant = datetime(2026, 1, 15, 21, 0, tzinfo=UTC)  # 22:00 local
-    reset = next_reset(instant, CASABLANCA)
-    assert reset.astimezone(UTC) == datetime(2026, 1, 15, 23, 0, tzinfo=UTC)
-    ramadan = datetime(2026, 3, 1, 21, 0, tzinfo=UTC)  # 21:00 local, UTC+0
-    assert next_reset(ramadan, CASABLANCA).astimezone(UTC) == datetime(2026, 3, 2, tzinfo=UTC)
-
-
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError):
         business_day(datetime(2026, 1, 1, 12), CASABLANCA)
@@ -115,19 +96,3 @@ def test_standalone_range_numbers_and_exhaustion() -> None:
     assert next_standalone_seq(12, 500, 502) == 500
     with pytest.raises(TicketNumbersExhausted):
         next_standalone_seq(502, 500, 502)
-
-
-def test_block_serves_only_its_day_while_numbers_remain() -> None:
-    block = LeasedBlock("b1", "A", date(2026, 11, 21), 101, 150, 149)
-    assert block.remaining == 2
-    assert block.usable_on(date(2026, 11, 21))
-    assert not block.usable_on(date(2026, 11, 22))
-    assert not LeasedBlock("b2", "A", date(2026, 11, 21), 101, 150, 151).usable_on(
-        date(2026, 11, 21)
-    )
-
-
-def test_wait_estimate() -> None:
-    assert estimated_wait_s(waiting=6, avg_handling_s=300, open_counters=2) == 900
-    assert estimated_wait_s(waiting=1, avg_handling_s=100, open_counters=3) == 34
-    assert estimated_wait_s(waiting=6, avg_handling_s=300, open_counters=0) is None
