@@ -21,7 +21,8 @@ from kiosk.domain.tickets import format_ticket_number
 from offline_cache.clock import iso
 from offline_cache.database import open_cache, transaction
 from offline_cache.outbox import OutboxStatus
-from offline_cache.sync import PRE_REQUEST_KIND, TICKET_KIND, ConnectivityState, SyncEngine
+from offline_cache.protocol import OutboxKind
+from offline_cache.sync import ConnectivityState, SyncEngine
 from tests.support.reference_server import DEMO_DEVICE_TOKEN, running_reference_server
 
 ZONE = ZoneInfo("Africa/Casablanca")
@@ -40,7 +41,7 @@ def queue_records(cache_path: Path, count: int) -> None:
         if index % 2:
             family, seq = FAMILIES[(index // 2) // MAX_SEQ], (index // 2) % MAX_SEQ + 1
             kind, payload = (
-                TICKET_KIND,
+                OutboxKind.TICKET,
                 {
                     "idempotency_key": key,
                     "number": format_ticket_number(family, seq),
@@ -55,7 +56,6 @@ def queue_records(cache_path: Path, count: int) -> None:
             )
         else:
             kind, payload = (
-                PRE_REQUEST_KIND,
                 {
                     "idempotency_key": key,
                     "service_code": "residence_certificate",

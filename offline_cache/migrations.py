@@ -115,6 +115,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX outbox_synced ON outbox (status, synced_at);
         """,
     ),
+    Migration(
+        4,
+        "a ticket row holds the whole ticket: its block and the server's queue estimate",
+        """
+        ALTER TABLE tickets ADD COLUMN block_id TEXT;
+        ALTER TABLE tickets ADD COLUMN people_ahead INTEGER;
+        ALTER TABLE tickets ADD COLUMN estimated_wait_s INTEGER;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

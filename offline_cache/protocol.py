@@ -1,11 +1,14 @@
-"""What the sync engine needs from the central API: the calls, their typed replies, two errors."""
+"""The kiosk's wire contract: its records with their JSON forms, the API calls, two errors."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Literal, Protocol
+
+from offline_cache.clock import iso
 
 # The engine classifies failures by these bases only; the kiosk's HTTP client raises
 # subclasses of them, so offline_cache never needs to import the kiosk package.
@@ -31,6 +34,80 @@ class DeviceNotAuthorised(PermanentError):
     """The server does not accept this kiosk's device token: nothing can be synced until fixed."""
 
     blames_request = False
+
+
+class OutboxKind(StrEnum):
+    """What an outbox row holds; each kind has its own batch endpoint."""
+
+    TICKET = "ticket"
+    PRE_REQUEST = "pre_request"
+
+
+class TicketSource(StrEnum):
+    """Who chose a ticket's number."""
+
+    SERVER = "server"
+    BLOCK = "block"
+    STANDALONE = "standalone"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A numbered queue ticket: the one shape the kiosk records, prints and uploads.
+
+    `block_id` names the leased block a BLOCK ticket was numbered from; `people_ahead` and
+    `estimated_wait_s` are known only when the server numbered the ticket.
+    """
+
+    idempotency_key: str
+    number: str
+    family: str
+    seq: int
+    service_code: str
+    business_day: date
+    issued_at: datetime
+    source: TicketSource
+    language: str
+    block_id: str | None = None
+    people_ahead: int | None = None
+    estimated_wait_s: int | None = None
+
+    def upload_item(self) -> dict[str, Any]:
+        """The item of `POST /tickets/batch` for a ticket numbered on the kiosk."""
+        return {
+            "idempotency_key": self.idempotency_key,
+            "number": self.number,
+            "family": self.family,
+            "seq": self.seq,
+            "service_code": self.service_code,
+            "business_day": self.business_day.isoformat(),
+            "issued_at": iso(self.issued_at),
+            "source": self.source.value,
+            "block_id": self.block_id,
+        }
+
+
+@dataclass(frozen=True)
+class PreRequest:
+    """A request queued offline with CIN and phone; identity is checked at the counter."""
+
+    idempotency_key: str
+    service_code: str
+    cin: str
+    phone: str
+    language: str
+    created_at: datetime
+
+    def upload_item(self) -> dict[str, Any]:
+        """The item of `POST /pre-requests/batch`."""
+        return {
+            "idempotency_key": self.idempotency_key,
+            "service_code": self.service_code,
+            "cin": self.cin,
+            "phone": self.phone,
+            "language": self.language,
+            "created_at": iso(self.created_at),
+        }
 
 
 ItemStatus = Literal["created", "duplicate", "rejected"]
@@ -161,6 +238,17 @@ class TicketBlock:
 
 
 @dataclass(frozen=True)
+class DeviceInfo:
+    """Who the server says this kiosk is, and its own range for tickets numbered standalone."""
+
+    device_id: int
+    annex_id: str
+    annex_name: str
+    standalone_start: int
+    standalone_end: int
+
+
+@dataclass(frozen=True)
 class Health:
     """The server's health reply: alive, its clock, its API version."""
 
@@ -202,4 +290,8 @@ class CentralAPIProtocol(Protocol):
 
     def lease_block(self, family: str, size: int) -> TicketBlock:
         """Reserve `size` of today's numbers of `family` for this kiosk."""
+        ...
+
+    def device(self) -> DeviceInfo:
+        """This kiosk as the server registered it (its standalone number range)."""
         ...

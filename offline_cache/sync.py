@@ -24,6 +24,7 @@ from offline_cache.protocol import (
     BatchItemResult,
     CentralAPIProtocol,
     DeviceNotAuthorised,
+    OutboxKind,
     PermanentError,
     TicketBlock,
     TransientError,
@@ -32,12 +33,10 @@ from offline_cache.protocol import (
 from offline_cache.retention import PurgeReport, purge_personal_data
 from offline_cache.settings import Settings
 from offline_cache.statuses import StatusStore
-from offline_cache.tickets import StoredBlock, TicketStore
+from offline_cache.tickets import TicketStore
 
 log = logging.getLogger(__name__)
 
-TICKET_KIND = "ticket"
-PRE_REQUEST_KIND = "pre_request"
 LAST_SUCCESS_KEY = "sync.last_success_at"
 MAX_BATCH = 500
 # Per-record retry delays after a transient failure: doubling from 5 s up to 15 minutes.
@@ -120,8 +119,8 @@ class SyncEngine:
         self.should_stop = should_stop
         self._local = threading.local()
         self._pushers: dict[str, Callable[[Sequence[Mapping[str, Any]]], list[BatchItemResult]]] = {
-            TICKET_KIND: api.push_tickets,
-            PRE_REQUEST_KIND: api.push_pre_requests,
+            OutboxKind.TICKET: api.push_tickets,
+            OutboxKind.PRE_REQUEST: api.push_pre_requests,
         }
 
     # --- connection ------------------------------------------------------------------
@@ -365,17 +364,7 @@ class SyncEngine:
                 continue
             block = self._api.lease_block(family, self._block_size)
             with transaction(db):
-                tickets.add_block(
-                    StoredBlock(
-                        block_id=block.block_id,
-                        family=block.family,
-                        business_day=block.business_day,
-                        start=block.start,
-                        end=block.end,
-                        next_seq=block.start,
-                    ),
-                    self._clock(),
-                )
+                tickets.add_block(block, self._clock())
             report.blocks_leased.append(block)
 
     def _families_for(self, db: sqlite_utils.Database, today: date) -> list[str]:

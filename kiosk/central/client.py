@@ -27,8 +27,10 @@ from offline_cache.protocol import (
     ApplicationStatus,
     BatchItemResult,
     CatalogueOverrides,
+    DeviceInfo,
     Health,
     QueueStats,
+    Ticket,
     TicketBlock,
 )
 
@@ -269,8 +271,9 @@ class CentralClient:
         service_code: str,
         family: str,
         issued_at: datetime,
+        language: str,
         timeout: tuple[float, float] | None = None,
-    ) -> models.TicketAllocation:
+    ) -> Ticket:
         """POST /tickets: the next number of the family, online; a replay gives the same one."""
         response = self._send(
             "POST",
@@ -285,9 +288,16 @@ class CentralClient:
         )
         if response.status_code not in (200, 201):
             raise BadResponse(f"POST /tickets: unexpected HTTP {response.status_code}")
-        return models.parse_ticket(
-            self._json("POST", "/tickets", response), created=response.status_code == 201
+        ticket = models.parse_ticket(
+            self._json("POST", "/tickets", response),
+            idempotency_key,
+            service_code,
+            issued_at,
+            language,
         )
+        if ticket.family != family:
+            raise BadResponse(f"POST /tickets: asked for family {family}, got {ticket.family}")
+        return ticket
 
     def lease_block(self, family: str, size: int) -> TicketBlock:
         """POST /ticket-blocks: reserve `size` (10..500) of today's numbers for offline use."""
@@ -298,6 +308,10 @@ class CentralClient:
             {"family": family, "size": size},
             expect=(201,),
         )
+
+    def device(self) -> DeviceInfo:
+        """GET /device: this kiosk as registered, with its own standalone number range."""
+        return self._call("GET", "/device", models.parse_device)
 
     def queue_stats(self) -> QueueStats:
         """GET /queue-stats."""

@@ -15,12 +15,15 @@ from offline_cache.protocol import (
     ApplicationStatus,
     BatchItemResult,
     CatalogueOverrides,
+    DeviceInfo,
     FamilyQueue,
     Health,
     ItemStatus,
     QueueStats,
     ServiceOverride,
+    Ticket,
     TicketBlock,
+    TicketSource,
     TimelineEntry,
 )
 
@@ -43,19 +46,6 @@ class SubmittedRequest:
     """The reply to a request submission; `created` is False for a replayed idempotency key."""
 
     request: CertificateRequest
-    created: bool
-
-
-@dataclass(frozen=True)
-class TicketAllocation:
-    """A number the server allocated online, with its queue estimate."""
-
-    number: str
-    family: str
-    seq: int
-    business_day: date
-    people_ahead: int
-    estimated_wait_s: int | None
     created: bool
 
 
@@ -272,18 +262,42 @@ def parse_application(raw: object) -> ApplicationStatus:
     )
 
 
-def parse_ticket(raw: object, created: bool) -> TicketAllocation:
-    """POST /tickets."""
+def parse_ticket(
+    raw: object, idempotency_key: str, service_code: str, issued_at: datetime, language: str
+) -> Ticket:
+    """POST /tickets: the server's number, as the kiosk's ticket record."""
     fields = Fields(raw, "ticket")
-    return TicketAllocation(
+    return Ticket(
+        idempotency_key=idempotency_key,
         number=fields.text("number"),
         family=fields.text("family"),
         seq=fields.integer("seq"),
+        service_code=service_code,
         business_day=fields.day("business_day"),
-        people_ahead=fields.integer("people_ahead"),
+        issued_at=issued_at,
+        source=TicketSource.SERVER,
+        language=language,
+        people_ahead=fields.opt_integer("people_ahead"),
         estimated_wait_s=fields.opt_integer("estimated_wait_s"),
-        created=created,
     )
+
+
+def parse_device(raw: object) -> DeviceInfo:
+    """GET /device."""
+    fields = Fields(raw, "device")
+    standalone = fields.obj("standalone_range")
+    device = DeviceInfo(
+        device_id=fields.integer("device_id"),
+        annex_id=fields.text("annex_id"),
+        annex_name=fields.text("annex_name"),
+        standalone_start=standalone.integer("start"),
+        standalone_end=standalone.integer("end"),
+    )
+    if not 1 <= device.standalone_start <= device.standalone_end <= 9999:
+        raise BadResponse(
+            f"device: invalid standalone range {device.standalone_start}..{device.standalone_end}"
+        )
+    return device
 
 
 def parse_block(raw: object) -> TicketBlock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 LocalizedText = Mapping[str, str]
@@ -80,100 +80,6 @@ class CertificateRequest:
     created_at: datetime
     updated_at: datetime
     channel: str
-
-
-@dataclass(frozen=True)
-class PreRequest:
-    """A request queued offline with CIN and phone; identity is checked at the counter."""
-
-    idempotency_key: str
-    service_code: str
-    cin: str
-    phone: str
-    language: str
-    created_at: datetime
-
-
-class TicketSource(StrEnum):
-    """Who chose a ticket's number."""
-
-    SERVER = "server"
-    BLOCK = "block"
-    STANDALONE = "standalone"
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """A numbered queue ticket."""
-
-    idempotency_key: str
-    number: str
-    family: str
-    seq: int
-    service_code: str
-    business_day: date
-    issued_at: datetime
-    source: TicketSource
-    language: str
-    people_ahead: int | None = None
-    estimated_wait_s: int | None = None
-
-
-class ApplicationKind(StrEnum):
-    """Applications whose status a citizen can look up by dossier number."""
-
-    PASSPORT = "passport"
-    FIREARM_LICENCE = "firearm_licence"
-
-
-# Every stage an application can be in, in the order they normally happen.
-APPLICATION_STAGES: Mapping[ApplicationKind, tuple[str, ...]] = {
-    ApplicationKind.PASSPORT: (
-        "submitted",
-        "incomplete",
-        "under_review",
-        "rejected",
-        "in_production",
-        "ready",
-        "collected",
-    ),
-    ApplicationKind.FIREARM_LICENCE: (
-        "submitted",
-        "incomplete",
-        "investigation",
-        "under_review",
-        "rejected",
-        "approved",
-        "ready",
-        "collected",
-    ),
-}
-STAGES_WITH_REASON = frozenset({"incomplete", "rejected"})
-
-
-@dataclass(frozen=True)
-class StageEvent:
-    """One step of an application's timeline."""
-
-    stage: str
-    date: datetime
-
-
-@dataclass(frozen=True)
-class ApplicationStatus:
-    """Status of a passport or firearm-licence application; `fetched_at` says how fresh."""
-
-    kind: ApplicationKind
-    dossier_number: str
-    stage: str
-    reason: str | None
-    updated_at: datetime
-    timeline: tuple[StageEvent, ...]
-    fetched_at: datetime
-
-    def __post_init__(self) -> None:
-        if self.stage not in APPLICATION_STAGES[self.kind]:
-            raise ValueError(f"unknown {self.kind} stage {self.stage!r}")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,12 @@ from zoneinfo import ZoneInfo
 
 from kiosk.i18n import N_
 
+# Numbers of one family and day are split between two spaces so that they can never meet:
+# the server's counter (online tickets and the blocks it leases) counts up from 1 and stops
+# before STANDALONE_SPACE; kiosks with no block number from their own range inside it.
+SERVER_SPACE = (1, 4999)
+STANDALONE_SPACE = (5000, 9999)
+
 
 class TicketNumbersExhausted(Exception):
     """No number left in the configured range for this family today."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from kiosk.central import CentralClient, CentralError
-from kiosk.services.tickets import AllocatedTicket
+from offline_cache.protocol import Ticket
 
 log = logging.getLogger(__name__)
 
@@ -32,28 +32,30 @@ class ServerTicketAllocator:
         self._timeout = timeout
 
     def __call__(
-        self, idempotency_key: str, service_code: str, family: str, issued_at: datetime
-    ) -> AllocatedTicket | None:
-        """Ask the server; any failure (offline, 5xx, bad reply, refusal) means "not now"."""
+        self,
+        idempotency_key: str,
+        service_code: str,
+        family: str,
+        issued_at: datetime,
+        language: str,
+    ) -> Ticket | None:
+        """Ask the server; any failure (offline, 5xx, bad reply, refusal) means "not now".
+
+        A timeout is ambiguous: the server may still allocate a number for this key after we
+        stopped waiting. That is safe: the kiosk numbers the ticket itself under the same key,
+        and its upload supersedes the server's allocation (docs/sync.md, "Ticket numbers").
+        """
         if self._is_offline():
             # The sync worker already knows the server is unreachable: do not make the
             # citizen wait for a connect timeout.
             return None
         try:
-            allocation = self._client.allocate_ticket(
-                idempotency_key, service_code, family, issued_at, timeout=self._timeout
+            return self._client.allocate_ticket(
+                idempotency_key, service_code, family, issued_at, language, timeout=self._timeout
             )
         except CentralError as exc:
             log.info("online ticket numbering unavailable, numbering locally: %s", exc)
             return None
-        return AllocatedTicket(
-            number=allocation.number,
-            family=allocation.family,
-            seq=allocation.seq,
-            business_day=allocation.business_day,
-            people_ahead=allocation.people_ahead,
-            estimated_wait_s=allocation.estimated_wait_s,
-        )
 
 
 def server_health(

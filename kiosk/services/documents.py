@@ -22,9 +22,10 @@ from device_drivers.document import (
     script_of,
     text,
 )
-from kiosk.domain.models import CertificateRequest, PreRequest, Service, Ticket, TicketSource
+from kiosk.domain.models import CertificateRequest, Service
 from kiosk.domain.validation import mask_cin, western_digits
 from kiosk.i18n import LANGUAGES, N_, is_rtl, translator
+from offline_cache.protocol import PreRequest, Ticket, TicketSource
 
 # The second language printed under the service name: French for Arabic and Tamazight
 # readers (the counters' working language), Arabic for French and English readers.

@@ -18,7 +18,6 @@ from device_drivers.printer import Printer
 from device_drivers.status import PrinterStatus
 from kiosk.config import Config, ConfigError
 from kiosk.domain.catalogue import Catalogue
-from kiosk.domain.models import Ticket
 from kiosk.i18n import N_, translator
 from kiosk.services.documents import (
     PaperContext,
@@ -27,6 +26,7 @@ from kiosk.services.documents import (
     receipt_document,
     ticket_document,
 )
+from offline_cache.protocol import Ticket
 
 log = logging.getLogger(__name__)
 

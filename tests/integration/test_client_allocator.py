@@ -10,12 +10,12 @@ import sqlite_utils
 
 from kiosk.central import CentralClient
 from kiosk.config import parse_config
-from kiosk.domain.models import TicketSource
 from kiosk.services.connectivity import ServerTicketAllocator
 from kiosk.services.tickets import TicketService
 from kiosk.services.wiring import build_sync_stack
 from offline_cache.database import open_cache
 from offline_cache.outbox import Outbox, OutboxStatus
+from offline_cache.protocol import TicketSource
 from offline_cache.sync import ConnectivityState
 from tests.support.misbehaving_server import Behaviour, misbehaving_server, refused_url
 from tests.support.reference_server import DEMO_DEVICE_TOKEN, ReferenceServer
@@ -23,7 +23,7 @@ from tests.support.sync_helpers import ZONE, sync_catalogue
 
 
 def _tickets(db: sqlite_utils.Database, allocator: ServerTicketAllocator) -> TicketService:
-    return TicketService(db, sync_catalogue(), ZONE, (500, 999), online=allocator)
+    return TicketService(db, sync_catalogue(), ZONE, (5000, 5499), online=allocator)
 
 
 def test_online_tickets_come_from_the_server_with_a_wait_estimate(
@@ -51,7 +51,7 @@ def test_a_failing_server_means_a_local_number_and_a_queued_upload(
         started = time.monotonic()
         ticket = _tickets(cache, allocator).issue("celibacy_certificate", "ar")
     assert time.monotonic() - started < 2.0
-    assert (ticket.source, ticket.number) == (TicketSource.STANDALONE, "B-500")
+    assert (ticket.source, ticket.number) == (TicketSource.STANDALONE, "B-5000")
     assert Outbox(cache).counts()[OutboxStatus.PENDING] == 1
 
 

@@ -20,11 +20,11 @@ from kiosk.services.tickets import TicketService
 from offline_cache.database import transaction
 from offline_cache.guide import ETAG_KEY, OVERRIDES_KEY
 from offline_cache.outbox import Outbox, OutboxStatus
+from offline_cache.protocol import OutboxKind
 from offline_cache.settings import Settings
 from offline_cache.statuses import CachedStatus, StatusStore
 from offline_cache.sync import (
     LAST_SUCCESS_KEY,
-    PRE_REQUEST_KIND,
     ConnectivityState,
 )
 from offline_cache.tickets import TicketStore
@@ -94,7 +94,7 @@ def test_a_malformed_record_is_isolated_from_its_batch(
     good = queue_pre_requests(cache, 9)
     bad = str(uuid.uuid4())
     with transaction(cache):
-        Outbox(cache).enqueue(PRE_REQUEST_KIND, {"idempotency_key": bad, "cin": "x"}, bad)
+        Outbox(cache).enqueue(OutboxKind.PRE_REQUEST, {"idempotency_key": bad, "cin": "x"}, bad)
     report = make_engine(cache_path, server.base_url).run_once()
     assert (report.pushed, report.failed) == (9, 1)
     failed = Outbox(cache).get(bad)

@@ -16,7 +16,8 @@ from kiosk.domain.catalogue import Catalogue
 from kiosk.services.tickets import TicketService
 from offline_cache.database import transaction
 from offline_cache.outbox import Outbox
-from offline_cache.sync import PRE_REQUEST_KIND, SyncEngine
+from offline_cache.protocol import OutboxKind
+from offline_cache.sync import SyncEngine
 from tests.support.reference_server import DEMO_DEVICE_TOKEN
 from tests.support.tiny_catalogue import catalogue_of
 
@@ -54,7 +55,7 @@ def queue_pre_requests(
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         with transaction(db):
-            outbox.enqueue(PRE_REQUEST_KIND, payload, key)
+            outbox.enqueue(OutboxKind.PRE_REQUEST, payload, key)
         keys.append(key)
     return keys
 

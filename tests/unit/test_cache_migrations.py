@@ -39,11 +39,13 @@ _SEED = {
         "INSERT INTO settings VALUES ('catalogue.etag', '\"v7\"')",
         "INSERT INTO outbox (idempotency_key, kind, payload, created_at) "
         "VALUES ('k1', 'ticket', '{\"number\": \"A-501\"}', '2026-11-21T09:00:00+00:00')",
-        "INSERT INTO tickets VALUES ('k1', 'A-501', 'A', 501, 'residence', '2026-11-21', "
-        "'2026-11-21T09:00:00+00:00', 'standalone', 'ar')",
+        "INSERT INTO tickets (idempotency_key, number, family, seq, service_code, business_day, "
+        "issued_at, source, language) VALUES ('k1', 'A-501', 'A', 501, 'residence', "
+        "'2026-11-21', '2026-11-21T09:00:00+00:00', 'standalone', 'ar')",
     ],
     2: ["INSERT INTO guide_fts (code, lang, body) VALUES ('residence', 'fr', 'residence')"],
     3: ["INSERT INTO queue_stats VALUES ('A', 4, 300.0, 2, '2026-11-21T09:00:00+00:00')"],
+    4: ["UPDATE tickets SET block_id = 'blk-1', people_ahead = 2 WHERE idempotency_key = 'k1'"],
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,10 @@ def test_booleans_are_not_integers() -> None:
                 "people_ahead": 0,
                 "estimated_wait_s": None,
             },
-            created=True,
+            "3f2c9d1e-8a4b-4c6d-9e0f-1a2b3c4d5e6f",
+            "residence_certificate",
+            datetime(2026, 11, 21, 9, 0, tzinfo=UTC),
+            "fr",
         )
 
 
