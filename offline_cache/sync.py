@@ -270,6 +270,7 @@ class SyncEngine:
 
     def _pull(self, db: sqlite_utils.Database, report: SyncReport) -> None:
         steps: tuple[Callable[[sqlite_utils.Database, SyncReport], None], ...] = (
+            self._pull_device,
             self._pull_catalogue,
             self._pull_queue_stats,
             self._pull_announcements,
@@ -285,6 +286,15 @@ class SyncEngine:
             except PermanentError as exc:
                 # One refused pull (an endpoint this server lacks, say) must not stop the rest.
                 report.problems.append(f"{step.__name__.strip('_')}: {exc}")
+
+    def _pull_device(self, db: sqlite_utils.Database, report: SyncReport) -> None:
+        # The server gives each kiosk of an annex its own standalone range, so two kiosks
+        # without blocks can never print the same number; keep it for the next outage.
+        device = self._api.device()
+        tickets = TicketStore(db)
+        if tickets.assigned_range() != (device.standalone_start, device.standalone_end):
+            with transaction(db):
+                tickets.assign_range(device.standalone_start, device.standalone_end)
 
     def _pull_catalogue(self, db: sqlite_utils.Database, report: SyncReport) -> None:
         settings = Settings(db)
