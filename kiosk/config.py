@@ -11,11 +11,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from device_drivers.profiles import PROFILES
+from kiosk.i18n import LANGUAGES
+
 SYSTEM_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 CONFIG_ENV_VAR = "KIOSK_CONFIG"
-SUPPORTED_LANGUAGES = ("ar", "fr", "zgh", "en")
+# Defined once, where they are owned: the translations and the printer profiles.
+SUPPORTED_LANGUAGES = LANGUAGES
 PRINTER_SCHEMES = ("usb:", "serial:", "tcp://", "file:", "capture:")
-PRINTER_PROFILES = ("generic-58", "generic-80", "basic-58", "basic-80")
+PRINTER_PROFILES = tuple(PROFILES)
 
 
 class ConfigError(Exception):
