@@ -31,17 +31,32 @@ def _create_private_file(path: Path) -> None:
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception.
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception; nested, a SAVEPOINT.
 
-    Write helpers of sqlite-utils commit on their own, so code that must write a record
-    and its outbox row atomically uses raw SQL inside this block.
+    The one transaction rule of the cache: each repository method that writes is atomic on
+    its own (it opens this block), and a caller that needs several writes to land together
+    (a ticket and its outbox row) wraps them in this block too; the inner blocks then join
+    the caller's transaction as savepoints. IMMEDIATE takes the write lock at BEGIN, so two
+    writers queue on the busy timeout instead of failing half-way with SQLITE_BUSY.
     """
     conn = db.conn
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT nested_write")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO nested_write")
+                conn.execute("RELEASE nested_write")
+            raise
+        conn.execute("RELEASE nested_write")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 

@@ -91,3 +91,29 @@ def test_purge_blanks_only_synced_personal_data_past_retention(
         assert item is not None and item.payload["cin"] == "AB123456"
     assert [s.dossier_number for s in statuses.all()] == ["PP2"]
     assert purge_personal_data(cache, now, retention_days=30).outbox_rows == 0
+
+
+def test_a_nested_transaction_joins_the_outer_one_and_rolls_back_with_it(
+    cache: sqlite_utils.Database,
+) -> None:
+    key = new_idempotency_key()
+    with pytest.raises(RuntimeError), transaction(cache):
+        Outbox(cache).enqueue("pre_request", {}, key)
+        with transaction(cache):
+            cache.conn.execute("INSERT INTO settings (key, value) VALUES ('inner', 'x')")
+        raise RuntimeError("the outer write fails after the inner block committed")
+    assert Outbox(cache).counts()[OutboxStatus.PENDING] == 0
+    assert cache.conn.execute("SELECT COUNT(*) FROM settings WHERE key = 'inner'").fetchone() == (
+        0,
+    )
+
+
+def test_an_inner_failure_undoes_only_the_inner_block(cache: sqlite_utils.Database) -> None:
+    key = new_idempotency_key()
+    with transaction(cache):
+        Outbox(cache).enqueue("pre_request", {}, key)
+        with pytest.raises(RuntimeError), transaction(cache):
+            cache.conn.execute("INSERT INTO settings (key, value) VALUES ('inner', 'x')")
+            raise RuntimeError("inner")
+    assert Outbox(cache).counts()[OutboxStatus.PENDING] == 1
+    assert cache.conn.execute("SELECT COUNT(*) FROM settings").fetchone() == (0,)
