@@ -37,29 +37,29 @@ class GuideStore:
 
     def replace_all(self, entries: Iterable[GuideEntry], fingerprint: str) -> int:
         """Swap in a whole catalogue and its index atomically; return how many services."""
-        count = 0
-        with transaction(self._db) as conn:
-            conn.execute("DELETE FROM catalogue_services")
-            conn.execute("DELETE FROM guide_fts")
-            for position, entry in enumerate(entries):
-                conn.execute(
-                    "INSERT INTO catalogue_services (code, family, position, data) "
-                    "VALUES (?, ?, ?, ?)",
-                    (
-                        entry.code,
-                        entry.family,
-                        position,
-                        # What was indexed, so a technician can see why a search matches.
-                        json.dumps(entry.searchable, ensure_ascii=False),
-                    ),
-                )
-                conn.executemany(
-                    "INSERT INTO guide_fts (code, lang, body) VALUES (?, ?, ?)",
-                    [(entry.code, lang, fold(text)) for lang, text in entry.searchable.items()],
-                )
-                count += 1
+        services: list[dict[str, Any]] = []
+        index: list[dict[str, str]] = []
+        for position, entry in enumerate(entries):
+            services.append(
+                {
+                    "code": entry.code,
+                    "family": entry.family,
+                    "position": position,
+                    # What was indexed, so a technician can see why a search matches.
+                    "data": json.dumps(entry.searchable, ensure_ascii=False),
+                }
+            )
+            index.extend(
+                {"code": entry.code, "lang": lang, "body": fold(text)}
+                for lang, text in entry.searchable.items()
+            )
+        with transaction(self._db):
+            self._db.execute("DELETE FROM catalogue_services")
+            self._db.execute("DELETE FROM guide_fts")
+            self._db.table("catalogue_services").insert_all(services)
+            self._db.table("guide_fts").insert_all(index)
             Settings(self._db).put(FINGERPRINT_KEY, fingerprint)
-        return count
+        return len(services)
 
     def fingerprint(self) -> str | None:
         """Fingerprint of the catalogue the index holds."""
@@ -78,8 +78,8 @@ class GuideStore:
         # Each term quoted (so FTS syntax typed by a citizen is text) and prefix-matched.
         match = " ".join('"' + term.replace('"', "") + '"*' for term in terms)
         # One row per (service, language) matches; keep each service once, at its best rank.
-        rows = self._db.conn.execute(
+        rows = self._db.query(
             "SELECT code FROM guide_fts WHERE guide_fts MATCH ? ORDER BY rank LIMIT ?",
             (match, limit * 4),
-        ).fetchall()
-        return list(dict.fromkeys(row[0] for row in rows))[:limit]
+        )
+        return list(dict.fromkeys(row["code"] for row in rows))[:limit]

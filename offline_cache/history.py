@@ -24,28 +24,25 @@ class HistoryStore:
     ) -> None:
         """Store a citizen's history as just fetched (each item has request_number, created_at)."""
         stamp = iso(fetched_at)
-        with transaction(self._db) as conn:
-            conn.execute("DELETE FROM request_history WHERE citizen_id = ?", (citizen_id,))
-            conn.executemany(
-                "INSERT OR REPLACE INTO request_history "
-                "(request_number, citizen_id, data, created_at, fetched_at) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (
-                        item["request_number"],
-                        citizen_id,
-                        json.dumps(item, ensure_ascii=False),
-                        item["created_at"],
-                        stamp,
-                    )
-                    for item in requests
-                ],
-            )
+        rows = (
+            {
+                "request_number": item["request_number"],
+                "citizen_id": citizen_id,
+                "data": json.dumps(item, ensure_ascii=False),
+                "created_at": item["created_at"],
+                "fetched_at": stamp,
+            }
+            for item in requests
+        )
+        with transaction(self._db):
+            self._db.execute("DELETE FROM request_history WHERE citizen_id = ?", (citizen_id,))
+            self._db.table("request_history").insert_all(rows, replace=True)
 
     def for_citizen(self, citizen_id: str, limit: int = 50) -> list[Mapping[str, Any]]:
         """A citizen's requests, newest first."""
-        rows = self._db.conn.execute(
+        rows = self._db.query(
             "SELECT data FROM request_history WHERE citizen_id = ? "
             "ORDER BY created_at DESC LIMIT ?",
             (citizen_id, limit),
-        ).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        )
+        return [json.loads(row["data"]) for row in rows]

@@ -13,13 +13,9 @@ class Settings:
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The value stored under `key`, or `default`."""
-        row = self._db.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return default if row is None else str(row[0])
+        row = next(self._db.query("SELECT value FROM settings WHERE key = ?", (key,)), None)
+        return default if row is None else str(row["value"])
 
     def put(self, key: str, value: str) -> None:
         """Store `value` under `key` (joins the caller's transaction if one is open)."""
-        self._db.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        self._db.table("settings").upsert({"key": key, "value": value}, pk="key")
