@@ -117,3 +117,15 @@ def test_an_inner_failure_undoes_only_the_inner_block(cache: sqlite_utils.Databa
             raise RuntimeError("inner")
     assert Outbox(cache).counts()[OutboxStatus.PENDING] == 1
     assert cache.conn.execute("SELECT COUNT(*) FROM settings").fetchone() == (0,)
+
+
+def test_sqlite_utils_writes_do_not_commit_the_callers_transaction(
+    cache: sqlite_utils.Database,
+) -> None:
+    # The repositories use sqlite-utils' insert_all/upsert inside transaction(); a library
+    # that committed on its own would leave half an index or a record without its outbox row.
+    with pytest.raises(RuntimeError), transaction(cache):
+        cache.table("settings").insert_all([{"key": "a", "value": "1"}])
+        cache.table("settings").upsert({"key": "b", "value": "2"}, pk="key")
+        raise RuntimeError("power cut before COMMIT")
+    assert cache.conn.execute("SELECT COUNT(*) FROM settings").fetchone() == (0,)
