@@ -67,6 +67,28 @@ def check_cache(config: Config) -> CheckResult:
     )
 
 
+def check_outbox(config: Config) -> CheckResult:
+    """No record the server refused: each one needs a technician (a number clash, say)."""
+    try:
+        db = open_cache(config.cache.path)
+    except (CacheError, OSError) as exc:
+        return CheckResult("outbox", False, f"cannot read the outbox: {exc}")
+    try:
+        failed = Outbox(db).items([OutboxStatus.FAILED])
+    finally:
+        db.conn.close()
+    if not failed:
+        return CheckResult("outbox", True, "no record refused by the server")
+    reasons = sorted({item.last_error or "unknown" for item in failed})
+    return CheckResult(
+        "outbox",
+        False,
+        f"{len(failed)} record(s) refused by the server ({', '.join(reasons)[:200]}): "
+        "`kiosk outbox list` shows them; a number clash means two citizens hold one number, "
+        "tell the counter staff",
+    )
+
+
 def check_server(config: Config) -> CheckResult:
     """The central server answers, accepts this kiosk's device token, and agrees on the time."""
     if not config.server.url:
@@ -105,6 +127,7 @@ CHECKS: list[Callable[[Config], CheckResult]] = [
     check_config,
     check_catalogue,
     check_cache,
+    check_outbox,
     check_server,
     check_printer,
     check_scanner,
