@@ -84,6 +84,43 @@ def print_notifications(database: Database, out: TextIO, as_json: bool) -> None:
         )
 
 
+def print_conflicts(database: Database, out: TextIO, as_json: bool = False) -> None:
+    """Ticket uploads the server refused, and online numbers voided for a printed one."""
+    with database.read() as connection:
+        conflicts = [
+            dict(row)
+            for row in connection.execute(
+                "SELECT c.recorded_at, c.business_day, c.number, c.reason, c.idempotency_key, "
+                "c.holder_key, d.name AS device FROM ticket_conflicts AS c "
+                "JOIN devices AS d USING (device_id) ORDER BY c.conflict_id"
+            )
+        ]
+        voided = [
+            dict(row)
+            for row in connection.execute(
+                "SELECT v.voided_at, v.business_day, v.number, v.replaced_by, v.idempotency_key, "
+                "d.name AS device FROM voided_numbers AS v "
+                "JOIN devices AS d USING (device_id) ORDER BY v.rowid"
+            )
+        ]
+    if as_json:
+        json.dump({"conflicts": conflicts, "voided": voided}, out, indent=2)
+        out.write("\n")
+        return
+    out.write(f"{len(conflicts)} refused upload(s), {len(voided)} voided number(s)\n")
+    for row in conflicts:
+        holder = f", number held by {row['holder_key']}" if row["holder_key"] else ""
+        out.write(
+            f"refused {row['business_day']} {row['number']} from {row['device']}: "
+            f"{row['reason']} (key {row['idempotency_key']}{holder})\n"
+        )
+    for row in voided:
+        out.write(
+            f"voided  {row['business_day']} {row['number']} of {row['device']}: "
+            f"replaced by the printed {row['replaced_by']} (key {row['idempotency_key']})\n"
+        )
+
+
 def add_device_command(database: Database, name: str, annex_id: str) -> str:
     with database.write() as connection:
         try:

@@ -114,9 +114,12 @@ def store_pre_request(
     """Store one queued pre-request, flagged so the counter checks the citizen's identity."""
     key = str(item["idempotency_key"])
     existing = connection.execute(
-        "SELECT reference FROM pre_requests WHERE idempotency_key = ?", (key,)
+        "SELECT reference, device_id FROM pre_requests WHERE idempotency_key = ?", (key,)
     ).fetchone()
     if existing is not None:
+        if existing["device_id"] != device_id:
+            # Another kiosk's key: its reference (and the citizen behind it) stays hidden.
+            return PreRequestOutcome(key, "rejected", None, "key_in_use")
         return PreRequestOutcome(key, "duplicate", existing["reference"], None)
     if not is_known_service(connection, str(item["service_code"])):
         return PreRequestOutcome(key, "rejected", None, "unknown_service")

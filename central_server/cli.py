@@ -12,6 +12,7 @@ from central_server.admin import (
     add_device_command,
     advance_dossier_command,
     advance_request,
+    print_conflicts,
     print_notifications,
     revoke_device_command,
 )
@@ -75,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     dossier.add_argument("number")
     notifications = admin.add_parser("notifications", help="list notifications sent")
     notifications.add_argument("--json", action="store_true")
+    conflicts = admin.add_parser(
+        "conflicts", help="list refused ticket uploads (number clashes) and voided numbers"
+    )
+    conflicts.add_argument("--json", action="store_true")
     add = admin.add_parser("add-device", help="register a kiosk and print its new token")
     add.add_argument("name")
     add.add_argument("--annex", required=True)
@@ -126,6 +131,9 @@ def run_admin(args: argparse.Namespace, config: ServerConfig) -> str | None:
         return advance_dossier_command(database, args.kind, args.number)
     if command == "notifications":
         print_notifications(database, sys.stdout, as_json=args.json)
+        return None
+    if command == "conflicts":
+        print_conflicts(database, sys.stdout, as_json=args.json)
         return None
     if command == "add-device":
         return add_device_command(database, args.name, args.annex)

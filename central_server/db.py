@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -179,6 +180,58 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     """,
+    # Ticket numbers: each device owns a standalone range; a number is held once per annex,
+    # family and day; refusals and voided online numbers are recorded, never dropped.
+    """
+    ALTER TABLE devices ADD COLUMN standalone_start INTEGER;
+    ALTER TABLE devices ADD COLUMN standalone_end INTEGER;
+    UPDATE devices SET standalone_start = 5000 + 500 * (
+        SELECT COUNT(*) FROM devices AS earlier
+        WHERE earlier.annex_id = devices.annex_id AND earlier.device_id < devices.device_id
+    );
+    UPDATE devices SET standalone_start = NULL WHERE standalone_start > 9500;
+    UPDATE devices SET standalone_end = standalone_start + 499 WHERE standalone_start IS NOT NULL;
+    CREATE TABLE ticket_conflicts (
+        conflict_id INTEGER PRIMARY KEY,
+        recorded_at TEXT NOT NULL,
+        annex_id TEXT NOT NULL,
+        device_id INTEGER NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        number TEXT NOT NULL,
+        business_day TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        holder_key TEXT
+    );
+    CREATE TABLE voided_numbers (
+        idempotency_key TEXT NOT NULL,
+        annex_id TEXT NOT NULL,
+        device_id INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        business_day TEXT NOT NULL,
+        replaced_by TEXT NOT NULL,
+        voided_at TEXT NOT NULL
+    );
+    INSERT INTO ticket_conflicts (recorded_at, annex_id, device_id, idempotency_key, number,
+        business_day, reason, holder_key)
+    SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), later.annex_id, later.device_id,
+        later.idempotency_key, later.number, later.business_day, 'number_taken',
+        (SELECT first.idempotency_key FROM tickets AS first
+         WHERE first.annex_id = later.annex_id AND first.family = later.family
+           AND first.business_day = later.business_day AND first.seq = later.seq
+         ORDER BY first.rowid LIMIT 1)
+    FROM tickets AS later
+    WHERE EXISTS (
+        SELECT 1 FROM tickets AS first
+        WHERE first.annex_id = later.annex_id AND first.family = later.family
+          AND first.business_day = later.business_day AND first.seq = later.seq
+          AND first.rowid < later.rowid
+    );
+    DELETE FROM tickets WHERE idempotency_key IN (
+        SELECT idempotency_key FROM ticket_conflicts WHERE reason = 'number_taken'
+    );
+    DROP INDEX tickets_by_number;
+    CREATE UNIQUE INDEX tickets_one_holder ON tickets (annex_id, family, business_day, seq)
+    """,
 )
 
 
@@ -206,6 +259,7 @@ class Database:
     def migrate(self) -> None:
         """Create the file if needed, switch it to WAL and apply pending migrations."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _make_private(self.path)
         connection = self._connect()
         try:
             connection.execute("PRAGMA journal_mode = WAL")
@@ -246,6 +300,20 @@ class Database:
             raise
         finally:
             connection.close()
+
+
+def _make_private(path: Path) -> None:
+    """Mode 0600 for the file and its WAL companions: they hold CINs, phones, PIN hashes.
+
+    SQLite creates -wal and -shm with the database file's mode, so fixing the main file
+    before the first connection covers new companions; existing ones are fixed too, as is a
+    file that some earlier tool created world-readable.
+    """
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(descriptor)
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            os.chmod(companion, 0o600)
 
 
 def _statements(script: str) -> list[str]:

@@ -9,8 +9,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from central_server.models import ErrorBody
+
+# Where FastAPI reports a missing or malformed Idempotency-Key header.
+IDEMPOTENCY_HEADER = ("header", "idempotency-key")
 
 
 class ApiError(Exception):
@@ -57,6 +61,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(tuple(item.get("loc", ())) == IDEMPOTENCY_HEADER for item in exc.errors()):
+            missing = {
+                "error": "idempotency_key_required",
+                "message": "The Idempotency-Key header is required (1 to 128 characters).",
+            }
+            return JSONResponse(missing, status_code=400)
         details = [
             {
                 "loc": list(item.get("loc", ())),
@@ -73,12 +83,29 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(jsonable_encoder(body), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:
             # Starlette's own 400 is a body it could not even decode (e.g. not UTF-8): to the
             # client that is one more malformed body, which the contract answers with 422.
             body = {"error": "invalid_request", "message": str(exc.detail)}
             return JSONResponse(body, status_code=422)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route that matched the path;
+            # GET /requests and POST /requests are two routes, so list them all.
+            headers["Allow"] = ", ".join(allowed_methods(request))
         codes = {404: "not_found", 405: "method_not_allowed"}
         body = {"error": codes.get(exc.status_code, "http_error"), "message": str(exc.detail)}
-        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers at this request's path."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -28,11 +28,32 @@ DossierNumber = Annotated[
 ]
 
 
+# Instants a kiosk can really send; outside them, converting to UTC can overflow (year 1
+# with a positive offset, 9999 with a negative one) and nothing sensible is meant anyway.
+EARLIEST_INSTANT = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_INSTANT = datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def _datetime_from_text(value: object) -> datetime:
-    """Accept only ISO-8601 text: lax parsing would take 1700000000 or True as a date."""
+    """Accept only ISO-8601 date-time text with a time zone, within this century.
+
+    Lax parsing would take 1700000000 or True as a date; a date alone or a time without a
+    zone names no instant.
+    """
     if not isinstance(value, str):
         raise ValueError("expected an ISO-8601 date-time string")
-    return datetime.fromisoformat(value)
+    if "T" not in value.upper() and " " not in value:
+        raise ValueError("expected a date and a time, not a date alone")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("expected a date-time with a time zone (Z or +01:00)")
+    if (
+        not EARLIEST_INSTANT.replace(tzinfo=None)
+        <= moment.replace(tzinfo=None)
+        < (LATEST_INSTANT.replace(tzinfo=None))
+    ):
+        raise ValueError("expected a date-time between 2000 and 2099")
+    return moment
 
 
 def _date_from_text(value: object) -> date:
@@ -212,8 +233,21 @@ class Ticket(BaseModel):
     family: str
     seq: int
     business_day: date
-    people_ahead: int
+    # Null for a ticket first uploaded by a kiosk (numbered offline): no estimate was made.
+    people_ahead: int | None
     estimated_wait_s: int | None
+
+
+class StandaloneRange(BaseModel):
+    start: int
+    end: int
+
+
+class DeviceInfo(BaseModel):
+    device_id: int
+    annex_id: str
+    annex_name: str
+    standalone_range: StandaloneRange
 
 
 class NewTicketBlock(StrictBody):

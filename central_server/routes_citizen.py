@@ -110,11 +110,12 @@ def new_request(
     device: DeviceDep,
     database: DatabaseDep,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    idempotency_key: Annotated[str, Header(min_length=1, max_length=128)],
 ) -> RequestEnvelope:
-    """Submit a certificate request; the same Idempotency-Key never creates twice."""
-    if not idempotency_key:
-        raise ApiError(400, "idempotency_key_required", "The Idempotency-Key header is required.")
+    """Submit a certificate request; the same Idempotency-Key never creates twice.
+
+    Without the header the answer is 400 `idempotency_key_required` (see errors.py).
+    """
     with database.write() as connection:
         outcome = create_request(
             connection,

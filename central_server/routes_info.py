@@ -1,4 +1,4 @@
-"""Read-only endpoints: health, catalogue overrides (ETag), queue statistics, announcements."""
+"""Read-only endpoints: health, this device, catalogue overrides (ETag), queue stats, notices."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from central_server.annex_info import (
 )
 from central_server.clock import now_iso
 from central_server.dependencies import DatabaseDep, DeviceDep
-from central_server.errors import error_responses
-from central_server.models import Announcements, Catalogue, Health, QueueStats
+from central_server.errors import ApiError, error_responses
+from central_server.models import Announcements, Catalogue, DeviceInfo, Health, QueueStats
 
 router = APIRouter(prefix="/api/v1")
 
@@ -26,6 +26,31 @@ router = APIRouter(prefix="/api/v1")
 def health() -> Health:
     """Liveness probe; needs no token."""
     return Health.model_validate({"status": "ok", "time": now_iso(), "api_version": API_VERSION})
+
+
+@router.get(
+    "/device", response_model=DeviceInfo, tags=["info"], responses=error_responses(401, 409)
+)
+def device_info(device: DeviceDep, database: DatabaseDep) -> DeviceInfo:
+    """This kiosk as registered: its annex and its own range of standalone ticket numbers."""
+    if device.standalone_start is None or device.standalone_end is None:
+        raise ApiError(
+            409,
+            "no_standalone_range",
+            "This device has no standalone ticket range: its annex has too many kiosks.",
+        )
+    with database.read() as connection:
+        annex = connection.execute(
+            "SELECT name FROM annexes WHERE annex_id = ?", (device.annex_id,)
+        ).fetchone()
+    return DeviceInfo.model_validate(
+        {
+            "device_id": device.device_id,
+            "annex_id": device.annex_id,
+            "annex_name": annex["name"],
+            "standalone_range": {"start": device.standalone_start, "end": device.standalone_end},
+        }
+    )
 
 
 @router.get(
