@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 Language = Literal["ar", "fr", "zgh", "en"]
 RequestStatus = Literal["received", "in_progress", "ready", "collected", "rejected"]
@@ -69,7 +76,20 @@ def _number_not_text(value: object) -> object:
     return value
 
 
-IsoDateTime = Annotated[datetime, BeforeValidator(_datetime_from_text)]
+# The schema says what the validator enforces, so clients and fuzzers know the rule.
+IsoDateTime = Annotated[
+    datetime,
+    BeforeValidator(_datetime_from_text),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+            r"(Z|[+-][0-9]{2}:[0-9]{2})$",
+            "description": "ISO-8601 date and time with a time zone, years 2000-2099",
+        }
+    ),
+]
 # Lax int (accepts 12.0, refuses 12.5) once text and booleans are turned away.
 WholeNumber = Annotated[int, Field(strict=False), BeforeValidator(_number_not_text)]
 IsoDate = Annotated[date, BeforeValidator(_date_from_text)]

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from device_drivers.profiles import PROFILES
+from kiosk.domain.tickets import STANDALONE_SPACE
 from kiosk.i18n import LANGUAGES
 
 SYSTEM_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
@@ -87,8 +88,9 @@ class CacheSection:
 class TicketsSection:
     """Ticket numbering when no server-leased block is available."""
 
-    standalone_start: int = 500
-    standalone_end: int = 999
+    # Before its first sync; afterwards the range the server assigned to this kiosk.
+    standalone_start: int = 5000
+    standalone_end: int = 5499
     block_size: int = 50
     block_low_water: int = 10
 
@@ -145,6 +147,10 @@ def _check_timezone(value: str) -> str | None:
 
 
 def _check_printer_uri(value: str) -> str | None:
+    if value == "capture:":
+        # An empty directory would mean the working directory: jobs strewn wherever the
+        # kiosk happened to be started.
+        return "capture:DIR with a directory to write each job into"
     if not value.startswith(PRINTER_SCHEMES):
         return (
             "a printer URI: usb:VID:PID, serial:/dev/ttyUSB0?baudrate=115200, "
@@ -159,8 +165,17 @@ def _check_server_url(value: str) -> str | None:
     return None
 
 
-def _positive(value: float) -> str | None:
-    return None if value > 0 else "a number greater than 0"
+def _between(low: float, high: float, unit: str = "") -> Callable[[float], str | None]:
+    """A range check: overflowing values (1e308, inf, nan) pass a type check but not this."""
+    suffix = f" {unit}" if unit else ""
+
+    def check(value: float) -> str | None:
+        # Written so that nan, which compares false with everything, is refused too.
+        if low <= value <= high:
+            return None
+        return f"a number from {low:g} to {high:g}{suffix}"
+
+    return check
 
 
 def _one_of(choices: tuple[str, ...]) -> Callable[[str], str | None]:
@@ -175,24 +190,24 @@ _VALUE_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "kiosk.languages": _check_languages,
     "kiosk.default_language": _one_of(SUPPORTED_LANGUAGES),
     "kiosk.timezone": _check_timezone,
-    "kiosk.inactivity_timeout_s": _positive,
-    "kiosk.pin_length": lambda v: None if 4 <= v <= 12 else "a whole number from 4 to 12",
+    "kiosk.inactivity_timeout_s": _between(10, 3600, "seconds"),
+    "kiosk.pin_length": _between(4, 12),
     "server.url": _check_server_url,
-    "server.connect_timeout_s": _positive,
-    "server.read_timeout_s": _positive,
-    "server.sync_interval_s": _positive,
+    "server.connect_timeout_s": _between(0.1, 60, "seconds"),
+    "server.read_timeout_s": _between(0.1, 300, "seconds"),
+    "server.sync_interval_s": _between(1, 86400, "seconds"),
     "printer.uri": _check_printer_uri,
     "printer.profile": _one_of(PRINTER_PROFILES),
     "printer.tracking_url": lambda v: (
         None if v.startswith(("http://", "https://")) else "an http:// or https:// URL"
     ),
-    "cache.retention_days": _positive,
-    "tickets.standalone_start": lambda v: (
-        None if 1 <= v <= 9999 else "a whole number from 1 to 9999"
-    ),
-    "tickets.standalone_end": lambda v: None if 1 <= v <= 9999 else "a whole number from 1 to 9999",
-    "tickets.block_size": lambda v: None if 10 <= v <= 500 else "a whole number from 10 to 500",
-    "tickets.block_low_water": lambda v: None if v >= 0 else "a whole number, 0 or more",
+    "cache.retention_days": _between(1, 3650, "days"),
+    # Kiosks number on their own only in the standalone space: the server's counter (online
+    # tickets and leased blocks) stays below it, so the two can never hand out one number.
+    "tickets.standalone_start": _between(*STANDALONE_SPACE),
+    "tickets.standalone_end": _between(*STANDALONE_SPACE),
+    "tickets.block_size": _between(10, 500),
+    "tickets.block_low_water": _between(0, 500),
 }
 
 _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}

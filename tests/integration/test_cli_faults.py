@@ -45,9 +45,9 @@ def test_a_damaged_cache_file_is_reported_and_kept(tmp_path: Path) -> None:
 
 
 def test_used_up_number_range_says_what_to_do(tmp_path: Path) -> None:
-    config = _config(tmp_path, "[tickets]\nstandalone_start = 7\nstandalone_end = 7\n")
+    config = _config(tmp_path, "[tickets]\nstandalone_start = 7007\nstandalone_end = 7007\n")
     first = _kiosk(config, "ticket", "residence_certificate", "--lang", "fr")
-    assert first.returncode == 0 and '"number": "A-007"' in first.stdout
+    assert first.returncode == 0 and '"number": "A-7007"' in first.stdout
     second = _kiosk(config, "ticket", "residence_certificate")
     assert second.returncode == 1
     assert "Traceback" not in second.stderr

@@ -46,11 +46,11 @@ def test_a_ticket_is_issued_queued_printed_and_written_as_json(
     config = write_config(tmp_path, f"capture:{tmp_path / 'paper'}")
     assert main(["--config", str(config), "ticket", "residence_certificate", "--lang", "fr"]) == 0
     ticket = json.loads(capsys.readouterr().out)
-    assert ticket["number"] == "A-500" and ticket["language"] == "fr"
+    assert ticket["number"] == "A-5000" and ticket["language"] == "fr"
     assert ticket["printed"] is True and ticket["print_error"] is None
     assert _pending(tmp_path) == 1
     (job,) = (tmp_path / "paper").iterdir()
-    assert "A-500" in [run.text for run in decode(job.read_bytes()).text_runs]
+    assert "A-5000" in [run.text for run in decode(job.read_bytes()).text_runs]
 
 
 def test_paper_out_still_issues_the_ticket_and_says_so(
@@ -66,9 +66,9 @@ def test_paper_out_still_issues_the_ticket_and_says_so(
     finally:
         printer.close()
     ticket = json.loads(out)
-    assert ticket["number"] == "B-500" and ticket["language"] == "ar"
+    assert ticket["number"] == "B-5000" and ticket["language"] == "ar"
     assert ticket["printed"] is False and ticket["print_error"] == "paper_out"
-    assert err.count("\n") == 1 and "B-500" in err and "not printed" in err
+    assert err.count("\n") == 1 and "B-5000" in err and "not printed" in err
     assert _pending(tmp_path) == 1
 
 
@@ -95,7 +95,7 @@ def test_the_installed_command_takes_the_global_config_before_the_subcommand(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["number"] == "C-500"
+    assert json.loads(done.stdout)["number"] == "C-5000"
 
 
 def test_render_draws_a_one_bit_png_at_the_paper_width(tmp_path: Path) -> None:

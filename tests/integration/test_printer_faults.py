@@ -29,7 +29,7 @@ def emulator() -> Iterator[SerialPrinterEmulator]:
 
 def _services(cache: sqlite_utils.Database, uri: str) -> tuple[TicketService, PrintingService]:
     catalogue = packaged_catalogue()
-    tickets = TicketService(cache, catalogue, CONTEXT.zone, (500, 999), online=None)
+    tickets = TicketService(cache, catalogue, CONTEXT.zone, (5000, 5499), online=None)
     printing = PrintingService(Printer.from_uri(uri, "generic-58"), CONTEXT, catalogue)
     return tickets, printing
 

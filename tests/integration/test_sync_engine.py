@@ -150,7 +150,7 @@ def test_leases_a_block_per_family_when_low_and_not_again_when_stocked(
     assert engine.run_once().blocks_leased == []
 
     # Offline tickets now come from the block, and upload as block tickets.
-    service = TicketService(cache, sync_catalogue(), ZONE, (500, 999))
+    service = TicketService(cache, sync_catalogue(), ZONE, (5000, 5499))
     issued = [service.issue("residence_certificate", "ar") for _ in range(16)]
     assert {ticket.source.value for ticket in issued} == {"block"}
     report = engine.run_once()

@@ -74,6 +74,13 @@ def _ok_reply(method: str, path: str, body: Any, seen: set[str]) -> tuple[int, A
             "overrides": {},
             "disabled": [],
         }
+    if path == "/api/v1/device":
+        return 200, {
+            "device_id": 1,
+            "annex_id": "test-annex",
+            "annex_name": "Test annex",
+            "standalone_range": {"start": 5000, "end": 5499},
+        }
     if path == "/api/v1/queue-stats":
         return 200, {"as_of": _now(), "families": []}
     if path == "/api/v1/announcements":

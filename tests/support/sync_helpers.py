@@ -13,6 +13,7 @@ import sqlite_utils
 
 from kiosk.central import CentralClient
 from kiosk.domain.catalogue import Catalogue
+from kiosk.domain.tickets import STANDALONE_SPACE
 from kiosk.services.tickets import TicketService
 from offline_cache.database import transaction
 from offline_cache.outbox import Outbox
@@ -33,7 +34,7 @@ def sync_catalogue() -> Catalogue:
 
 def issue_offline_tickets(db: sqlite_utils.Database, count: int) -> list[str]:
     """Tickets numbered with no server (own range), each queued in the outbox."""
-    service = TicketService(db, sync_catalogue(), ZONE, (1, 9999))
+    service = TicketService(db, sync_catalogue(), ZONE, STANDALONE_SPACE)
     codes = list(SERVICES)
     return [service.issue(codes[i % len(codes)], "ar").idempotency_key for i in range(count)]
 

@@ -56,7 +56,20 @@ def test_values_from_the_file_override_defaults() -> None:
         ("[kiosk]\ndefault_language = 'en'\nlanguages = ['ar', 'fr']", "kiosk.default_language"),
         ("[server]\nurl = 'ftp://central'", "server.url"),
         ("[cache]\nretention_days = 0", "cache.retention_days"),
-        ("[tickets]\nstandalone_start = 900\nstandalone_end = 100", "tickets.standalone_end"),
+        ("[tickets]\nstandalone_start = 9000\nstandalone_end = 6000", "tickets.standalone_end"),
+        # Values that pass the type check but overflow or make no sense: ranges, not types.
+        ("[cache]\nretention_days = 1000000000", "cache.retention_days"),
+        ("[server]\nconnect_timeout_s = inf", "server.connect_timeout_s"),
+        ("[server]\nconnect_timeout_s = 1e308", "server.connect_timeout_s"),
+        ("[server]\nread_timeout_s = nan", "server.read_timeout_s"),
+        ("[server]\nsync_interval_s = -5", "server.sync_interval_s"),
+        ("[kiosk]\ninactivity_timeout_s = 99999999", "kiosk.inactivity_timeout_s"),
+        ("[tickets]\nblock_low_water = 100000", "tickets.block_low_water"),
+        # The server numbers below 5000: a kiosk's own range must not overlap it.
+        ("[tickets]\nstandalone_start = 500", "tickets.standalone_start"),
+        ("[tickets]\nstandalone_end = 10000", "tickets.standalone_end"),
+        # An empty capture directory would strew print jobs in the working directory.
+        ("[printer]\nuri = 'capture:'", "printer.uri"),
         ("[printers]\nuri = 'capture:/tmp'", "[printers]"),
         ("printer = 3", "[printer]"),
     ],
@@ -65,6 +78,7 @@ def test_bad_keys_and_values_name_the_key(toml: str, named: str) -> None:
     with pytest.raises(ConfigError) as raised:
         parse_config(toml)
     assert named in str(raised.value)
+    assert "\n" not in str(raised.value)
 
 
 def test_broken_toml_is_reported_with_its_source() -> None:
