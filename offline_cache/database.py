@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -14,11 +15,62 @@ from offline_cache.migrations import LATEST_VERSION, MIGRATIONS
 
 
 class CacheError(Exception):
-    """The cache file cannot be opened or is damaged."""
+    """The cache file cannot be used; `advice` tells a technician what to do about it."""
+
+    advice = "keep the file for the technician; [cache] path can point to a new one"
+
+
+class CacheDamaged(CacheError):
+    """The file's pages are damaged (SQLite: malformed, not a database)."""
+
+    advice = (
+        "keep the file for the technician (it may hold records not yet sent) "
+        "and point [cache] path to a new file"
+    )
+
+
+class CacheFull(CacheError):
+    """The disk holding the cache is full: the write was rolled back, nothing half-done."""
+
+    advice = "free space on the disk that holds [cache] path; nothing was recorded"
+
+
+class CacheReadOnly(CacheError):
+    """The cache's disk or folder cannot be written (read-only media, permissions)."""
+
+    advice = "make [cache] path writable by the kiosk user, or run a read-only command"
+
+
+class CacheDiskError(CacheError):
+    """The disk failed a read or a write (I/O error; also what a full disk can look like)."""
+
+    advice = (
+        "check that the disk holding [cache] path has free space and is not failing; "
+        "the interrupted write was rolled back"
+    )
 
 
 class SchemaTooNew(CacheError):
     """The file was written by a newer kiosk version; refuse rather than corrupt it."""
+
+
+# SQLite's primary result codes (the low byte of an extended code) and what they mean here.
+_SQLITE_ERRORS: dict[int, type[CacheError]] = {
+    8: CacheReadOnly,  # SQLITE_READONLY
+    10: CacheDiskError,  # SQLITE_IOERR
+    11: CacheDamaged,  # SQLITE_CORRUPT
+    13: CacheFull,  # SQLITE_FULL
+    14: CacheReadOnly,  # SQLITE_CANTOPEN
+    26: CacheDamaged,  # SQLITE_NOTADB
+}
+
+
+def cache_error(exc: sqlite3.Error, path: str | Path | None = None) -> CacheError:
+    """The cache fault behind an sqlite3 error, for one clear line (or a translated message)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    kind = _SQLITE_ERRORS.get(code & 0xFF, CacheError) if isinstance(code, int) else CacheError
+    where = f"{path}: " if path else ""
+    return kind(f"{where}{exc}")
 
 
 def _create_private_file(path: Path) -> None:
@@ -103,7 +155,13 @@ def recover_interrupted(db: sqlite_utils.Database) -> int:
 def connect(path: str | Path) -> sqlite_utils.Database:
     """A configured connection to an existing or new cache file, without migrating."""
     file = Path(path)
-    _create_private_file(file)
+    try:
+        _create_private_file(file)
+    except OSError as exc:
+        kind = (
+            CacheReadOnly if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) else CacheError
+        )
+        raise kind(f"{file}: {exc.strerror or exc}") from exc
     try:
         # Autocommit mode: transactions are explicit (see `transaction`). Each thread
         # opens its own connection; the sync worker never shares the UI's.
@@ -112,8 +170,36 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
-    except sqlite3.DatabaseError as exc:
-        raise CacheError(f"{file}: not a usable SQLite database ({exc})") from exc
+    except sqlite3.Error as exc:
+        raise cache_error(exc, file) from exc
+    return sqlite_utils.Database(conn)
+
+
+def open_cache_readonly(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing cache for reading only: nothing migrated, recovered or created.
+
+    For commands that only look (outbox list and export, the doctor), so they work on a
+    cache on read-only media, such as a USB stick brought back from the field, and never
+    change a file the running kiosk is using. A folder that cannot be written holds no WAL
+    index either: the file is then opened immutable, which needs none.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise CacheError(f"{file}: no cache file there (check [cache] path)")
+    writable_dir = os.access(file.parent, os.W_OK)
+    options = "mode=ro" if writable_dir else "immutable=1"
+    try:
+        conn = sqlite3.connect(f"{file.resolve().as_uri()}?{options}", uri=True, timeout=10.0)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error as exc:
+        raise cache_error(exc, file) from exc
+    if version < 1:
+        conn.close()
+        raise CacheError(f"{file}: not a kiosk cache (schema version {version})")
+    if version > LATEST_VERSION:
+        conn.close()
+        raise SchemaTooNew(f"cache schema {version} is newer than this kiosk's {LATEST_VERSION}")
     return sqlite_utils.Database(conn)
 
 
@@ -123,7 +209,7 @@ def open_cache(path: str | Path) -> sqlite_utils.Database:
     try:
         migrate(db)
         recover_interrupted(db)
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         db.conn.close()
-        raise CacheError(f"{path}: the cache file is damaged ({exc})") from exc
+        raise cache_error(exc, path) from exc
     return db

@@ -42,6 +42,7 @@ MAX_BATCH = 500
 _RETRY_LATER_STATUSES = frozenset({408, 429})
 
 T = TypeVar("T")
+MAX_TOKEN_FILE_BYTES = 4096
 
 
 def load_device_token(path: str) -> str:
@@ -51,15 +52,27 @@ def load_device_token(path: str) -> str:
             "server.device_token_file is not set: the kiosk cannot authenticate to the server"
         )
     try:
-        token = Path(path).read_text(encoding="utf-8").strip()
+        # Read a bounded amount: a token is one short line, and a path such as /dev/zero or
+        # a wrong multi-gigabyte file must not be swallowed whole.
+        with Path(path).open("rb") as handle:
+            raw = handle.read(MAX_TOKEN_FILE_BYTES + 1)
     except OSError as exc:
         raise DeviceTokenError(
             f"{path}: cannot read the device token file ({exc.strerror or exc})"
         ) from exc
+    if len(raw) > MAX_TOKEN_FILE_BYTES:
+        raise DeviceTokenError(
+            f"{path}: not a device token file (over {MAX_TOKEN_FILE_BYTES} bytes; "
+            "a token is one short line)"
+        )
+    try:
+        token = raw.decode("utf-8").strip()
     except UnicodeDecodeError as exc:
         raise DeviceTokenError(f"{path}: the device token file is not text") from exc
     if not token:
         raise DeviceTokenError(f"{path}: the device token file is empty")
+    if not token.isprintable() or any(character.isspace() for character in token):
+        raise DeviceTokenError(f"{path}: the device token must be one line with no spaces")
     return token
 
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from kiosk.config import ConfigError
-from offline_cache.database import CacheError
+from offline_cache.database import CacheError, cache_error
 
 # Each module defines `register(subparsers)`, which adds its subcommand and sets `handler`.
 COMMAND_MODULES = ("doctor", "ticket", "print_test", "render", "sync", "outbox")
 
 EXIT_FAULT = 1
 EXIT_CONFIG_ERROR = 2
+
+
+def one_line(text: str) -> str:
+    """Messages from SQLite or the OS may span lines; a technician's terminal gets one."""
+    return " ".join(text.split())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,13 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    except CacheError as exc:
+    except (CacheError, sqlite3.Error) as exc:
         # The file is left as it is: it may hold records not yet synced.
-        print(
-            f"kiosk: cache error: {exc} (keep the file for the technician; "
-            "[cache] path can point to a new one)",
-            file=sys.stderr,
-        )
+        fault = exc if isinstance(exc, CacheError) else cache_error(exc)
+        print(f"kiosk: cache error: {one_line(str(fault))}; {fault.advice}", file=sys.stderr)
         return EXIT_FAULT
     except OSError as exc:
         # A path given on the command line that cannot be written or read (--png, export).

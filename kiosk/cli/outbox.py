@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_config
 from kiosk.domain.validation import mask_cin, mask_phone
-from offline_cache.database import connect, schema_version
+from offline_cache.database import open_cache_readonly
 from offline_cache.outbox import Outbox, OutboxItem, OutboxStatus
 
 WAITING = (OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT, OutboxStatus.FAILED)
@@ -53,20 +55,37 @@ def masked(payload: Mapping[str, Any]) -> dict[str, Any]:
     return copy
 
 
-def _waiting_items(config_path: str | None) -> list[OutboxItem] | None:
+def _waiting_items(config_path: str | None) -> list[OutboxItem]:
     config = load_config(config_path)
-    if not Path(config.cache.path).exists():
-        print(f"kiosk outbox: no cache at {config.cache.path}", file=sys.stderr)
-        return None
-    # A plain connection: listing must not recover or reset anything the app is sending.
-    db = connect(config.cache.path)
+    # Read-only: listing must not recover or reset anything the app is sending, and must
+    # work on a cache carried on read-only media.
+    db = open_cache_readonly(config.cache.path)
     try:
-        if schema_version(db) < 1:
-            print(f"kiosk outbox: {config.cache.path} is not a kiosk cache", file=sys.stderr)
-            return None
         return Outbox(db).items(WAITING, limit=MAX_ROWS)
     finally:
         db.conn.close()
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text`, owner-only (0600) whatever the file was before.
+
+    An unmasked export holds CINs and phone numbers: writing into an existing 0644 file
+    would keep its mode, so a new 0600 file is written beside it and renamed over it (which
+    also means a reader never sees half an export).
+    """
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _record(item: OutboxItem, unmasked: bool) -> dict[str, Any]:
@@ -84,8 +103,6 @@ def _record(item: OutboxItem, unmasked: bool) -> dict[str, Any]:
 def handle_list(args: argparse.Namespace) -> int:
     """One line per waiting record, then totals."""
     items = _waiting_items(args.config)
-    if items is None:
-        return 1
     for item in items:
         summary = json.dumps(masked(item.payload), ensure_ascii=False, sort_keys=True)
         error = f"  error: {item.last_error}" if item.last_error else ""
@@ -101,16 +118,11 @@ def handle_list(args: argparse.Namespace) -> int:
 def handle_export(args: argparse.Namespace) -> int:
     """Write the waiting records as JSON lines."""
     items = _waiting_items(args.config)
-    if items is None:
-        return 1
     lines = [json.dumps(_record(item, args.unmasked), ensure_ascii=False) for item in items]
     text = "".join(line + "\n" for line in lines)
     if args.file == "-":
         sys.stdout.write(text)
     else:
-        # Owner-only: an unmasked export holds CINs and phone numbers.
-        descriptor = os.open(args.file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_private(Path(args.file), text)
         print(f"wrote {len(lines)} records to {args.file}", file=sys.stderr)
     return 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
+from pathlib import Path
 
 from device_drivers.preview import render_preview
 from device_drivers.profiles import profile_named
@@ -17,6 +19,8 @@ from kiosk.services.documents import (
     sample_ticket,
     ticket_document,
 )
+
+EXIT_USAGE = 2
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,8 +41,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=handle)
 
 
+def png_problem(text: str) -> str | None:
+    """Why --png cannot be written to, before any work: a folder, or not a .png name."""
+    path = Path(text)
+    if path.is_dir():
+        return f"--png {text} is a folder: give a file name ending in .png"
+    if path.suffix.lower() != ".png":
+        return f"--png {text}: the file name must end in .png"
+    return None
+
+
 def handle(args: argparse.Namespace) -> int:
     """Compose the sample document and draw it at the paper's width in dots."""
+    problem = png_problem(args.png)
+    if problem:
+        print(f"kiosk render: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     config = load_config(args.config)
     catalogue = packaged_catalogue()
     context = PaperContext(config.kiosk.annex_name, config.zone, config.printer.tracking_url)
@@ -50,6 +68,6 @@ def handle(args: argparse.Namespace) -> int:
         receipt = sample_receipt(args.lang, now, pre_request=args.offline)
         document = receipt_document(receipt, catalogue.service(receipt.service_code), context)
     profile = profile_named(f"{'basic' if args.basic else 'generic'}-{args.width}")
-    render_preview(document, profile).save(args.png, optimize=True)
+    render_preview(document, profile).save(args.png, format="PNG", optimize=True)
     print(args.png)
     return 0

@@ -45,7 +45,7 @@ def online_allocator(config: Config) -> OnlineAllocator | None:
     try:
         return ServerTicketAllocator(build_client(config))
     except DeviceTokenError as exc:
-        log.info("numbering locally: %s", exc)
+        log.warning("numbering tickets locally: %s", exc)
         return None
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import sqlite_utils
 
 from device_drivers.errors import PrinterFault
 from device_drivers.scanner import probe as probe_scanner
@@ -13,7 +16,15 @@ from kiosk.domain.catalogue import CatalogueError, packaged_catalogue
 from kiosk.services.connectivity import server_health
 from kiosk.services.printing import printer_from_config
 from kiosk.services.wiring import build_client
-from offline_cache.database import CacheError, open_cache, schema_version
+from offline_cache.database import (
+    CacheDamaged,
+    CacheError,
+    CacheReadOnly,
+    cache_error,
+    open_cache,
+    open_cache_readonly,
+    schema_version,
+)
 from offline_cache.migrations import LATEST_VERSION
 from offline_cache.outbox import Outbox, OutboxStatus
 
@@ -45,20 +56,35 @@ def check_catalogue(config: Config) -> CheckResult:
     )
 
 
+def _open_for_checks(config: Config) -> sqlite_utils.Database:
+    """The cache, migrated if it can be written; else opened read-only (read-only media)."""
+    try:
+        return open_cache(config.cache.path)
+    except CacheReadOnly:
+        return open_cache_readonly(config.cache.path)
+
+
 def check_cache(config: Config) -> CheckResult:
     """The cache opens, is intact, is at the latest schema; report the outbox."""
     try:
-        db = open_cache(config.cache.path)
-    except (CacheError, OSError) as exc:
-        return CheckResult("cache", False, f"{exc} (check [cache] path and its directory)")
-    try:
-        integrity = db.conn.execute("PRAGMA integrity_check").fetchone()[0]
-        version = schema_version(db)
-        counts = Outbox(db).counts()
-    finally:
-        db.conn.close()
-    if integrity != "ok":
-        return CheckResult("cache", False, f"{config.cache.path}: integrity check says {integrity}")
+        db = _open_for_checks(config)
+        try:
+            problems = [row[0] for row in db.conn.execute("PRAGMA integrity_check(20)")]
+            version = schema_version(db)
+            counts = Outbox(db).counts()
+        finally:
+            db.conn.close()
+    except (CacheError, sqlite3.Error, OSError) as exc:
+        fault = cache_error(exc) if isinstance(exc, sqlite3.Error) else exc
+        advice = fault.advice if isinstance(fault, CacheError) else "check [cache] path"
+        return CheckResult("cache", False, f"{' '.join(str(fault).split())}; {advice}")
+    if problems != ["ok"]:
+        return CheckResult(
+            "cache",
+            False,
+            f"{config.cache.path}: damaged ({len(problems)} problems, first: "
+            f"{' '.join(problems[0].split())[:120]}); {CacheDamaged.advice}",
+        )
     return CheckResult(
         "cache",
         version == LATEST_VERSION,
@@ -70,13 +96,13 @@ def check_cache(config: Config) -> CheckResult:
 def check_outbox(config: Config) -> CheckResult:
     """No record the server refused: each one needs a technician (a number clash, say)."""
     try:
-        db = open_cache(config.cache.path)
-    except (CacheError, OSError) as exc:
-        return CheckResult("outbox", False, f"cannot read the outbox: {exc}")
-    try:
-        failed = Outbox(db).items([OutboxStatus.FAILED])
-    finally:
-        db.conn.close()
+        db = _open_for_checks(config)
+        try:
+            failed = Outbox(db).items([OutboxStatus.FAILED])
+        finally:
+            db.conn.close()
+    except (CacheError, sqlite3.Error, OSError) as exc:
+        return CheckResult("outbox", False, f"cannot read the outbox: {' '.join(str(exc).split())}")
     if not failed:
         return CheckResult("outbox", True, "no record refused by the server")
     reasons = sorted({item.last_error or "unknown" for item in failed})
