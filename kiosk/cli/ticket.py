@@ -15,7 +15,12 @@ from kiosk.domain.catalogue import packaged_catalogue
 from kiosk.domain.tickets import TicketNumbersExhausted
 from kiosk.i18n import LANGUAGES
 from kiosk.services.printing import PrintingService
-from kiosk.services.tickets import OnlineAllocator, TicketService, UnknownService
+from kiosk.services.tickets import (
+    OnlineAllocator,
+    ServiceDisabled,
+    TicketService,
+    UnknownService,
+)
 from offline_cache.database import open_cache
 
 log = logging.getLogger(__name__)
@@ -78,6 +83,13 @@ def handle(args: argparse.Namespace) -> int:
         )
         try:
             ticket = tickets.issue(args.service, args.lang or config.kiosk.default_language)
+        except ServiceDisabled:
+            print(
+                f"kiosk: {args.service} is disabled at this annex (the server's catalogue); "
+                "no ticket issued",
+                file=sys.stderr,
+            )
+            return EXIT_UNKNOWN_SERVICE
         except UnknownService:
             print(
                 f"kiosk: unknown service code {args.service!r}; `kiosk ticket --list` shows them",

@@ -12,7 +12,9 @@ import pytest
 from kiosk.cli import main
 from kiosk.domain.catalogue import packaged_catalogue
 from offline_cache.database import open_cache
+from offline_cache.guide import OVERRIDES_KEY
 from offline_cache.outbox import Outbox, OutboxStatus
+from offline_cache.settings import Settings
 from tests.support.escpos_decoder import decode
 from tests.support.kiosk_config import write_config
 from tests.support.printer_emulator import SerialPrinterEmulator
@@ -123,3 +125,22 @@ def test_with_a_server_the_number_and_wait_estimate_come_from_it(
     (job,) = paper.iterdir()
     text = decode(job.read_bytes()).plain_text()
     assert ticket["number"] in text and "Personnes avant vous" in text
+
+
+def test_a_service_the_annex_disabled_gets_no_ticket(tmp_path: Path) -> None:
+    config = write_config(tmp_path, f"capture:{tmp_path / 'paper'}")
+    db = open_cache(tmp_path / "cache.sqlite")
+    Settings(db).put(
+        OVERRIDES_KEY, json.dumps({"overrides": {}, "disabled": ["celibacy_certificate"]})
+    )
+    db.conn.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "ticket", "celibacy_certificate"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "disabled at this annex" in result.stderr
+    assert not (tmp_path / "paper").exists() or not list((tmp_path / "paper").iterdir())
