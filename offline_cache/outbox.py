@@ -146,6 +146,14 @@ class Outbox:
                 [(error, next_attempt_at, key) for key in keys],
             )
 
+    def accepted_after(self, item: OutboxItem) -> bool:
+        """Whether the server took a record of the same kind queued after this one."""
+        row = self._db.conn.execute(
+            "SELECT 1 FROM outbox WHERE kind = ? AND id > ? AND status = 'done' LIMIT 1",
+            (item.kind, item.id),
+        ).fetchone()
+        return row is not None
+
     def counts(self) -> dict[OutboxStatus, int]:
         """How many rows are in each status."""
         found = dict(

@@ -42,6 +42,13 @@ MAX_BATCH = 500
 # Per-record retry delays after a transient failure: doubling from 5 s up to 15 minutes.
 ITEM_BACKOFF_BASE_S = 5.0
 ITEM_BACKOFF_MAX_S = 900.0
+# A batch the server keeps failing on (5xx, a broken reply) is split after this many failed
+# tries, to find the record it chokes on; a record that has failed this many times, while
+# the server took records of its kind queued after it, is set aside as failed so that it
+# cannot hold back everything behind it. A server that fails on everything is down, not
+# poisoned: then nothing is set aside.
+SPLIT_AFTER_SERVER_FAULTS = 3
+POISON_AFTER_SERVER_FAULTS = 5
 # Cached dossier statuses are refreshed when older than this, a few per cycle.
 STATUS_REFRESH_AGE = timedelta(minutes=15)
 STATUS_REFRESH_PER_CYCLE = 20
@@ -230,11 +237,105 @@ class SyncEngine:
                     self._reschedule(outbox, rest, problem, report)
                     raise
             return
+        except TransientError as exc:
+            if _server_side(exc) and _failed_repeatedly(items):
+                self._isolate_server_faults(outbox, kind, items, exc, report)
+                return
+            if _server_side(exc) and len(items) == 1 and self._poisoned(outbox, items[0]):
+                self._set_aside(outbox, items[0], exc, report)
+                return
+            self._reschedule(outbox, items, exc, report)
+            raise
         except BaseException as exc:
-            # Transient, or anything unexpected: back to pending with a later retry time.
+            # Anything unexpected: back to pending with a later retry time.
             self._reschedule(outbox, items, exc, report)
             raise
         self._apply_results(outbox, results, report)
+
+    def _isolate_server_faults(
+        self,
+        outbox: Outbox,
+        kind: str,
+        items: list[OutboxItem],
+        first_error: TransientError,
+        report: SyncReport,
+    ) -> None:
+        """Send the batch in ever smaller parts to find the records the server fails on.
+
+        Parts that go through are marked done at once. Records that still fail alone are
+        suspects: if anything else went through in this cycle, the server is working and
+        a suspect that failed often enough is set aside; if nothing did, the server is
+        simply down and everything goes back to pending.
+        """
+        pending: list[list[OutboxItem]] = [items[: len(items) // 2], items[len(items) // 2 :]]
+        suspects: list[tuple[OutboxItem, TransientError]] = []
+        progressed = False
+        while pending and not self.should_stop():
+            part = pending.pop(0)
+            try:
+                results = self._pushers[kind]([item.payload for item in part])
+            except TransientError as exc:
+                if not _server_side(exc):
+                    self._reschedule(outbox, [*part, *_flatten(pending)], exc, report)
+                    self._reschedule_suspects(outbox, suspects, report)
+                    raise
+                if len(part) == 1:
+                    suspects.append((part[0], exc))
+                else:
+                    pending[:0] = [part[: len(part) // 2], part[len(part) // 2 :]]
+                continue
+            except PermanentError:
+                # A part refused as malformed: the refusal path finds the bad record.
+                try:
+                    self._send(outbox, kind, part, report)
+                except BaseException as exc:
+                    self._reschedule(outbox, _flatten(pending), exc, report)
+                    self._reschedule_suspects(outbox, suspects, report)
+                    raise
+                progressed = True
+                continue
+            except BaseException as exc:
+                self._reschedule(outbox, [*part, *_flatten(pending)], exc, report)
+                self._reschedule_suspects(outbox, suspects, report)
+                raise
+            self._apply_results(outbox, results, report)
+            progressed = True
+        self._reschedule(outbox, _flatten(pending), first_error, report)
+        if not progressed:
+            self._reschedule_suspects(outbox, suspects, report)
+            raise first_error
+        for item, error in suspects:
+            if self._poisoned(outbox, item):
+                self._set_aside(outbox, item, error, report)
+            else:
+                self._reschedule(outbox, [item], error, report)
+
+    @staticmethod
+    def _poisoned(outbox: Outbox, item: OutboxItem) -> bool:
+        """Failed often enough, alone, while the server took records queued after it."""
+        return item.attempts + 1 >= POISON_AFTER_SERVER_FAULTS and outbox.accepted_after(item)
+
+    @staticmethod
+    def _set_aside(
+        outbox: Outbox, item: OutboxItem, error: TransientError, report: SyncReport
+    ) -> None:
+        reason = f"server_error_repeated: {type(error).__name__}: {error}"[:500]
+        outbox.mark_failed(item.idempotency_key, reason)
+        report.failed += 1
+        report.problems.append(
+            f"record {item.idempotency_key} set aside: the server failed on it "
+            f"{item.attempts + 1} times while it took later records"
+        )
+        log.error("sync: record %s set aside (%s)", item.idempotency_key, reason)
+
+    def _reschedule_suspects(
+        self,
+        outbox: Outbox,
+        suspects: list[tuple[OutboxItem, TransientError]],
+        report: SyncReport,
+    ) -> None:
+        for item, error in suspects:
+            self._reschedule(outbox, [item], error, report)
 
     def _apply_results(
         self, outbox: Outbox, results: list[BatchItemResult], report: SyncReport
@@ -382,6 +483,19 @@ class SyncEngine:
             "SELECT DISTINCT family FROM tickets WHERE business_day = ?", (today.isoformat(),)
         ).fetchall()
         return sorted({*self._families, *(row[0] for row in rows)})
+
+
+def _server_side(error: TransientError) -> bool:
+    """A 5xx or a broken reply: the server was reached and failed (not a network outage)."""
+    return not isinstance(error, Unreachable)
+
+
+def _failed_repeatedly(items: list[OutboxItem]) -> bool:
+    return len(items) > 1 and min(item.attempts for item in items) + 1 >= SPLIT_AFTER_SERVER_FAULTS
+
+
+def _flatten(parts: list[list[OutboxItem]]) -> list[OutboxItem]:
+    return [item for part in parts for item in part]
 
 
 @dataclass(frozen=True)

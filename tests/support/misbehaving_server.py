@@ -107,6 +107,9 @@ class MisbehavingServer:
         self.script: list[Behaviour] = []
         self.requests: list[RecordedRequest] = []
         self.seen_keys: set[str] = set()
+        # A batch holding any of these keys gets a 500, as from a server that crashes on one
+        # record; batches without them are answered normally.
+        self.poison_keys: set[str] = set()
         self._release = threading.Event()
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -169,6 +172,9 @@ def _handler_for(owner: MisbehavingServer) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?")[0]
             owner.record(RecordedRequest(self.command, path, dict(self.headers.items()), body))
             behaviour = owner.behaviour_for(path)
+            items = body.get("items", []) if isinstance(body, dict) else []
+            if any(item.get("idempotency_key") in owner.poison_keys for item in items):
+                behaviour = Behaviour.ERROR_500
             if behaviour is Behaviour.HANG:
                 owner.hang()
                 self.close_connection = True
