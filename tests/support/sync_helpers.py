@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -73,15 +73,15 @@ def make_engine(
     return SyncEngine(cache_path, client, zone=ZONE, **options)  # type: ignore[arg-type]
 
 
-def server_rows(db_path: Path, keys: Iterable[str]) -> dict[str, int]:
-    """How many times each key is on the server (tickets and pre-requests together)."""
-    wanted = set(keys)
+def server_key_counts(db_path: Path) -> Counter[str]:
+    """How many rows the server holds under each idempotency key, for EVERY key it holds.
+
+    Counting every key, not only the ones a test queued, is what makes "nothing twice"
+    checkable: the server's keys are UNIQUE, so a kiosk that sent a record twice could only
+    do it under a second, new key, which a per-key count of the queued keys never sees.
+    """
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
         rows = conn.execute(
             "SELECT idempotency_key FROM tickets UNION ALL SELECT idempotency_key FROM pre_requests"
         ).fetchall()
-    counts: dict[str, int] = {}
-    for (key,) in rows:
-        if key in wanted:
-            counts[key] = counts.get(key, 0) + 1
-    return counts
+    return Counter(key for (key,) in rows)
