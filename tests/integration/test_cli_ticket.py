@@ -64,6 +64,7 @@ def test_paper_out_still_issues_the_ticket_and_says_so(
         config = write_config(tmp_path, printer.uri)
         assert main(["--config", str(config), "ticket", "celibacy_certificate"]) == 0
         out, err = capsys.readouterr()
+        printer.settle()
         assert printer.decoded().text_runs == []
     finally:
         printer.close()

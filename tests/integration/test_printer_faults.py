@@ -73,7 +73,9 @@ def test_a_faulted_printer_leaves_the_ticket_issued_queued_and_on_screen(
     assert result.message is not None and words in result.message
     # The ticket exists and goes to the server all the same.
     assert Outbox(cache).counts()[OutboxStatus.PENDING] == 1
-    # Only status queries reached the printer: no text, no image, no cut.
+    # Only status queries reached the printer: no text, no image, no cut (looked at once the
+    # printer has read everything the kiosk wrote).
+    emulator.settle()
     decoded = emulator.decoded()
     assert decoded.text_runs == [] and decoded.rasters == [] and decoded.cuts == 0
 
@@ -111,6 +113,7 @@ def test_the_driver_raises_a_typed_fault_before_sending(emulator: SerialPrinterE
     printer = Printer.from_uri(emulator.uri, "generic-80")
     with pytest.raises(PaperOut):
         printer.print_document(())
+    emulator.settle()
     assert emulator.decoded().initialised == 0
 
 
@@ -152,4 +155,5 @@ def test_a_rendering_bug_still_leaves_the_ticket_to_show_on_screen(
     assert not result.printed and result.error == "internal_error"
     assert result.message and "note your number" not in result.message  # translated to French
     assert Outbox(cache).counts()[OutboxStatus.PENDING] == 1
+    emulator.settle()
     assert emulator.decoded().initialised == 0

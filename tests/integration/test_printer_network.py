@@ -32,4 +32,5 @@ def test_an_open_cover_on_a_network_printer_stops_the_job(emulator: NetworkPrint
     emulator.state.cover_open = True
     with pytest.raises(CoverOpen):
         Printer.from_uri(emulator.uri, "generic-80").print_document((text("B-008"), Cut()))
+    emulator.settle()
     assert emulator.decoded().text_runs == []

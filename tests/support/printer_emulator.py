@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 import tty
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -148,6 +149,25 @@ class SerialPrinterEmulator(PrinterEmulator):
                 return  # closed: unplugged
             self._feed(chunk, lambda data: os.write(self._master, data))
 
+    def settle(self, timeout: float = 5.0) -> None:
+        """Return once the emulator has read every byte written to the port before this call.
+
+        A check that "nothing was sent" must not look before the printer has read what the
+        kiosk wrote. A marker written into the same tty after the kiosk's writes arrives after
+        them; once it is seen it is removed again, so decoding sees only what the kiosk sent.
+        (A status round trip would do too, but a muted printer never answers one.)
+        """
+        marker = b"\x00settle-" + uuid.uuid4().hex.encode() + b"\x00"
+        os.write(self._slave, marker)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while marker not in self._received:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("printer emulator: the port did not drain in time")
+                self._changed.wait(remaining)
+            self._received[:] = bytes(self._received).replace(marker, b"")
+
     def unplug(self) -> None:
         """The cable is pulled: the device node goes away."""
         self.stop()
@@ -188,6 +208,17 @@ class NetworkPrinterEmulator(PrinterEmulator):
                     if not chunk:
                         break
                     self._feed(chunk, connection.sendall)
+
+    def settle(self, timeout: float = 5.0) -> None:
+        """Return once every earlier connection has been read to its end.
+
+        Connections are served one after another, so a status round trip on a new one is
+        only answered when the kiosk's own connection is closed and fully read.
+        """
+        with socket.create_connection(self._server.getsockname(), timeout=timeout) as probe:
+            probe.sendall(b"\x10\x04\x01")
+            if not probe.recv(1):
+                raise AssertionError("printer emulator: no status answer")
 
     def close(self) -> None:
         """Stop listening."""
