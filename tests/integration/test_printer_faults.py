@@ -14,8 +14,8 @@ from kiosk.services.printing import PrintingService
 from kiosk.services.tickets import TicketService
 from offline_cache.outbox import Outbox, OutboxStatus
 from tests.support.escpos_decoder import Decoded
+from tests.support.paper import CONTEXT
 from tests.support.printer_emulator import SerialPrinterEmulator
-from tests.unit.test_layout_tickets import CONTEXT
 
 SERVICE = "residence_certificate"
 

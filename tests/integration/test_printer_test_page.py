@@ -12,8 +12,8 @@ from kiosk.cli import main
 from kiosk.i18n import translator
 from kiosk.services.documents import PRINTER_TEST, YOUR_NUMBER
 from tests.support.kiosk_config import write_config
+from tests.support.paper import reads
 from tests.support.printer_emulator import SerialPrinterEmulator
-from tests.unit.test_layout_tickets import reads
 
 
 def test_the_test_page_shows_every_language_and_the_status(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,6 +15,7 @@ from tests.support.reference_server import (
     ReferenceServer,
     running_reference_server,
 )
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -143,17 +143,6 @@ def test_malformed_sign_in_is_a_422_and_costs_no_attempt(
     response = api.post("/sessions", json=body)
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_request"
-
-
-def wait_until(predicate: object, deadline_s: float) -> bool:
-    """Poll a time-based condition (lock expiry): there is no event to wait on."""
-    assert callable(predicate)
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_lockout_and_session_expire(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -118,9 +118,7 @@ def test_stops_within_two_seconds_even_while_a_request_hangs(
     recorder = Recorder()
     worker = _worker(cache_path, misbehaving.base_url, recorder)
     worker.start()
-    deadline = time.monotonic() + DEADLINE_S
-    while not misbehaving.requests and time.monotonic() < deadline:
-        time.sleep(0.01)  # waiting for the worker's request to reach the server
+    assert misbehaving.wait_for_requests(1, DEADLINE_S)  # the request is on the wire
     started = time.monotonic()
     assert worker.stop(timeout_s=2.0)
     assert time.monotonic() - started < 2.0

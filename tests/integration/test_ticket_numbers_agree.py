@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from offline_cache.outbox import Outbox, OutboxStatus
 from offline_cache.protocol import TicketSource
 from tests.support.reference_server import DEMO_DEVICE_TOKEN, DEMO_DEVICE_TOKEN_2, ReferenceServer
 from tests.support.sync_helpers import ZONE, make_engine, sync_catalogue
+from tests.support.waiting import wait_until
 
 SERVICE = "residence_certificate"  # family A
 
@@ -34,13 +34,15 @@ def _server_tickets(db_path: Path, family: str) -> list[dict[str, object]]:
 
 def _wait_for_server_ticket(db_path: Path, key: str, deadline_s: float = 20.0) -> str:
     """The number the server stored for `key`, once its (late) allocation has committed."""
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        for row in _server_tickets(db_path, "A"):
-            if row["idempotency_key"] == key:
-                return str(row["number"])
-        time.sleep(0.05)  # another process's commit: nothing here can be awaited directly
-    raise AssertionError(f"the server never stored {key}")
+
+    def stored() -> str | None:
+        rows = _server_tickets(db_path, "A")
+        return next((str(row["number"]) for row in rows if row["idempotency_key"] == key), None)
+
+    # Another process's commit: nothing in this process can signal it.
+    number = wait_until(stored, deadline_s)
+    assert number is not None, f"the server never stored {key}"
+    return number
 
 
 def test_a_late_online_number_gives_way_to_the_printed_one(

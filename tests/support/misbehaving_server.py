@@ -112,6 +112,7 @@ class MisbehavingServer:
         self.poison_keys: set[str] = set()
         self._release = threading.Event()
         self._lock = threading.Lock()
+        self._arrived = threading.Condition()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self.port = int(self._httpd.server_address[1])
@@ -129,8 +130,14 @@ class MisbehavingServer:
 
     def record(self, request: RecordedRequest) -> None:
         """Keep a received request for assertions."""
-        with self._lock:
+        with self._arrived:
             self.requests.append(request)
+            self._arrived.notify_all()
+
+    def wait_for_requests(self, count: int = 1, timeout: float = 10.0) -> bool:
+        """Block until `count` requests have arrived (True), or the timeout passes (False)."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self.requests) >= count, timeout)
 
     def hang(self) -> None:
         """Hold the connection without answering until stop() (or the safety limit)."""

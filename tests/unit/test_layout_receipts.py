@@ -21,7 +21,7 @@ from kiosk.services.documents import (
     sample_receipt,
 )
 from tests.support.escpos_decoder import decode
-from tests.unit.test_layout_tickets import CONTEXT, ISSUED_AT, LOCAL_TIME, qr_payloads, reads
+from tests.support.paper import CONTEXT, ISSUED_AT, LOCAL_TIME, qr_payloads, reads
 
 
 def _receipt(lang: str, profile_name: str, pre_request: bool = False) -> tuple[bytes, str]:
