@@ -124,6 +124,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE tickets ADD COLUMN estimated_wait_s INTEGER;
         """,
     ),
+    Migration(
+        5,
+        "times in one form: an outbox row's next try is ISO-8601 UTC text like every other time",
+        """
+        DROP INDEX outbox_ready;
+        ALTER TABLE outbox RENAME COLUMN next_attempt_at TO next_attempt_epoch;
+        ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT NOT NULL DEFAULT '';
+        UPDATE outbox SET next_attempt_at =
+            strftime('%Y-%m-%dT%H:%M:%S+00:00', next_attempt_epoch, 'unixepoch')
+            WHERE next_attempt_epoch > 0;
+        ALTER TABLE outbox DROP COLUMN next_attempt_epoch;
+        CREATE INDEX outbox_ready ON outbox (status, kind, next_attempt_at);
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from offline_cache.clock import iso, utc_now
+from offline_cache.clock import iso, parse_iso, utc_now
 from offline_cache.database import transaction
 
 
@@ -39,7 +39,7 @@ class OutboxItem:
     payload: Mapping[str, Any]
     status: OutboxStatus
     attempts: int
-    next_attempt_at: float
+    next_attempt_at: datetime | None  # None: due at once
     last_error: str | None
     created_at: str
     synced_at: str | None
@@ -59,7 +59,7 @@ def _item(row: tuple[Any, ...]) -> OutboxItem:
         payload=json.loads(row[3]),
         status=OutboxStatus(row[4]),
         attempts=row[5],
-        next_attempt_at=row[6],
+        next_attempt_at=parse_iso(row[6]) if row[6] else None,
         last_error=row[7],
         created_at=row[8],
         synced_at=row[9],
@@ -97,24 +97,24 @@ class Outbox:
             ),
         )
 
-    def claim_batch(self, kind: str, limit: int, now: float) -> list[OutboxItem]:
+    def claim_batch(self, kind: str, limit: int, now: datetime) -> list[OutboxItem]:
         """Mark up to `limit` due pending rows of `kind` in flight and return them, oldest first."""
         with transaction(self._db) as conn:
             rows = conn.execute(
                 f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND kind = ? "
                 "AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-                (kind, now, limit),
+                (kind, iso(now), limit),
             ).fetchall()
             conn.executemany(
                 "UPDATE outbox SET status = 'in_flight' WHERE id = ?", [(row[0],) for row in rows]
             )
         return [_item(row) for row in rows]
 
-    def due_kinds(self, now: float) -> list[str]:
+    def due_kinds(self, now: datetime) -> list[str]:
         """Kinds that have pending rows ready to send."""
         rows = self._db.conn.execute(
             "SELECT DISTINCT kind FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?",
-            (now,),
+            (iso(now),),
         ).fetchall()
         return sorted(row[0] for row in rows)
 
@@ -137,13 +137,14 @@ class Outbox:
                 (reason, key),
             )
 
-    def reschedule(self, keys: Iterable[str], error: str, next_attempt_at: float) -> None:
+    def reschedule(self, keys: Iterable[str], error: str, next_attempt_at: datetime) -> None:
         """A transient failure: back to pending, to be retried no earlier than `next_attempt_at`."""
+        stamp = iso(next_attempt_at)
         with transaction(self._db) as conn:
             conn.executemany(
                 "UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, "
                 "next_attempt_at = ? WHERE idempotency_key = ?",
-                [(error, next_attempt_at, key) for key in keys],
+                [(error, stamp, key) for key in keys],
             )
 
     def accepted_after(self, item: OutboxItem) -> bool:

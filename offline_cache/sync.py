@@ -8,7 +8,7 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,8 @@ from offline_cache.tickets import TicketStore
 log = logging.getLogger(__name__)
 
 LAST_SUCCESS_KEY = "sync.last_success_at"
+# Later than any stored retry time: "ignore the backoff, everything pending is due".
+ALWAYS_DUE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 MAX_BATCH = 500
 # Per-record retry delays after a transient failure: doubling from 5 s up to 15 minutes.
 ITEM_BACKOFF_BASE_S = 5.0
@@ -208,10 +210,10 @@ class SyncEngine:
                     break
                 self._send(outbox, kind, items, report)
 
-    def _due_before(self, retry_now: bool) -> float:
+    def _due_before(self, retry_now: bool) -> datetime:
         # Safe with retry_now: a reschedule always ends the cycle (the error is re-raised),
         # so a rescheduled row is never reclaimed by the loop that just gave it back.
-        return float("inf") if retry_now else self._clock().timestamp()
+        return ALWAYS_DUE if retry_now else self._clock()
 
     def _send(self, outbox: Outbox, kind: str, items: list[OutboxItem], report: SyncReport) -> None:
         try:
@@ -361,10 +363,10 @@ class SyncEngine:
         by_attempts: dict[int, list[str]] = {}
         for item in items:
             by_attempts.setdefault(item.attempts + 1, []).append(item.idempotency_key)
-        now = self._clock().timestamp()
+        now = self._clock()
         reason = f"{type(error).__name__}: {error}"[:500]
         for attempts, keys in by_attempts.items():
-            outbox.reschedule(keys, reason, now + item_backoff_s(attempts))
+            outbox.reschedule(keys, reason, now + timedelta(seconds=item_backoff_s(attempts)))
             report.rescheduled += len(keys)
 
     # --- pull ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,12 +22,13 @@ from tests.support.sync_helpers import (
 )
 
 
-def _assert_all_pending_for_later(db: sqlite_utils.Database, count: int, started: float) -> None:
+def _assert_all_pending_for_later(db: sqlite_utils.Database, count: int, started: datetime) -> None:
     items = Outbox(db).items([OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT, OutboxStatus.FAILED])
     assert len(items) == count
     for item in items:
         assert item.status is OutboxStatus.PENDING
         assert item.attempts == 1
+        assert item.next_attempt_at is not None
         assert item.next_attempt_at > started  # backed off, not hammered
         assert item.last_error
 
@@ -56,7 +57,7 @@ def test_a_failing_server_loses_nothing_and_the_records_go_later(
     keys = issue_offline_tickets(cache, 4) + queue_pre_requests(cache, 3)
     engine = make_engine(cache_path, misbehaving.base_url, read_timeout_s=0.5, batch_size=5)
     misbehaving.mode = behaviour
-    started = time.time()
+    started = datetime.now(UTC)
 
     report = engine.run_once()
 
@@ -68,7 +69,7 @@ def test_a_failing_server_loses_nothing_and_the_records_go_later(
     first_kind = "pre_request"  # kinds go in name order: pre_request before ticket
     tried = [i for i in Outbox(cache).items([OutboxStatus.PENDING]) if i.attempts == 1]
     assert {i.kind for i in tried} == {first_kind} and len(tried) == 3
-    assert all(item.next_attempt_at > started for item in tried)
+    assert all(item.next_attempt_at and item.next_attempt_at > started for item in tried)
     assert Outbox(cache).counts()[OutboxStatus.PENDING] == len(keys)  # nothing lost
 
     # The server recovers: records that backed off wait for their time...
@@ -87,7 +88,7 @@ def test_connection_refused_is_offline_and_everything_waits(
 ) -> None:
     queue_pre_requests(cache, 6)
     engine = make_engine(cache_path, refused_url(), batch_size=500)
-    started = time.time()
+    started = datetime.now(UTC)
     report = engine.run_once()
     assert report.state is ConnectivityState.OFFLINE
     assert report.rescheduled == 6
@@ -111,11 +112,11 @@ def test_backoff_grows_with_each_failure(
     engine = make_engine(cache_path, misbehaving.base_url)
     delays = []
     for attempt in range(1, 6):
-        before = time.time()
+        before = datetime.now(UTC)
         engine.run_once(retry_now=True)
         item = Outbox(cache).get(key)
-        assert item is not None and item.attempts == attempt
-        delays.append(item.next_attempt_at - before)
+        assert item is not None and item.attempts == attempt and item.next_attempt_at
+        delays.append((item.next_attempt_at - before).total_seconds())
     # Equal jitter: each delay lies in [ceiling/2, ceiling], ceilings 5, 10, 20, 40, 80 s.
     for attempt, delay in enumerate(delays, start=1):
         ceiling = 5.0 * 2 ** (attempt - 1)

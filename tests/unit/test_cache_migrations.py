@@ -46,6 +46,7 @@ _SEED = {
     2: ["INSERT INTO guide_fts (code, lang, body) VALUES ('residence', 'fr', 'residence')"],
     3: ["INSERT INTO queue_stats VALUES ('A', 4, 300.0, 2, '2026-11-21T09:00:00+00:00')"],
     4: ["UPDATE tickets SET block_id = 'blk-1', people_ahead = 2 WHERE idempotency_key = 'k1'"],
+    5: ["UPDATE outbox SET next_attempt_at = '2026-11-21T09:05:00+00:00'"],
 }
 
 
@@ -111,3 +112,20 @@ def test_rows_left_in_flight_by_a_crash_go_back_to_pending(tmp_path: Path) -> No
     reopened = open_cache(path)
     assert reopened.conn.execute("SELECT status FROM outbox").fetchone() == ("pending",)
     reopened.conn.close()
+
+
+def test_retry_times_become_iso_text_on_upgrade(tmp_path: Path) -> None:
+    old = tmp_path / "v4.sqlite"
+    db = connect(old)
+    migrate(db, target=4)
+    db.conn.execute(
+        "INSERT INTO outbox (idempotency_key, kind, payload, created_at, next_attempt_at) "
+        "VALUES ('later', 'ticket', '{}', '2026-11-21T09:00:00+00:00', 1795251900.0), "
+        "('now', 'ticket', '{}', '2026-11-21T09:00:00+00:00', 0)"
+    )
+    db.conn.close()
+    upgraded = open_cache(old)
+    rows = dict(upgraded.conn.execute("SELECT idempotency_key, next_attempt_at FROM outbox"))
+    upgraded.conn.close()
+    # 1795251900 s after the epoch, in the one form every other time is stored in.
+    assert rows == {"later": "2026-11-21T09:05:00+00:00", "now": ""}

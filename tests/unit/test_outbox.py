@@ -39,17 +39,20 @@ def test_the_same_idempotency_key_cannot_be_queued_twice(cache: sqlite_utils.Dat
         Outbox(cache).enqueue("pre_request", {}, key)
 
 
+T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+
+
 def test_claim_done_failed_and_reschedule(cache: sqlite_utils.Database) -> None:
     outbox = Outbox(cache)
     keys = _queue(cache, 5)
-    batch = outbox.claim_batch("pre_request", limit=3, now=1000.0)
+    batch = outbox.claim_batch("pre_request", limit=3, now=T0)
     assert [item.idempotency_key for item in batch] == keys[:3]
     assert outbox.counts()[OutboxStatus.IN_FLIGHT] == 3
-    assert outbox.claim_batch("ticket", limit=3, now=1000.0) == []
+    assert outbox.claim_batch("ticket", limit=3, now=T0) == []
 
     outbox.mark_done(keys[:1])
     outbox.mark_failed(keys[1], "422 unknown_service")
-    outbox.reschedule(keys[2:3], "503 from server", next_attempt_at=2000.0)
+    outbox.reschedule(keys[2:3], "503 from server", next_attempt_at=T0 + timedelta(seconds=1000))
 
     counts = outbox.counts()
     assert counts[OutboxStatus.DONE] == 1 and counts[OutboxStatus.FAILED] == 1
@@ -57,10 +60,13 @@ def test_claim_done_failed_and_reschedule(cache: sqlite_utils.Database) -> None:
     failed = outbox.get(keys[1])
     assert failed is not None and failed.last_error == "422 unknown_service"
     # The rescheduled row waits for its time; the two never tried go first.
-    assert [i.idempotency_key for i in outbox.claim_batch("pre_request", 10, 1500.0)] == keys[3:]
-    later = outbox.claim_batch("pre_request", 10, 2000.0)
+    half_way = T0 + timedelta(seconds=500)
+    assert [i.idempotency_key for i in outbox.claim_batch("pre_request", 10, half_way)] == keys[3:]
+    later = outbox.claim_batch("pre_request", 10, T0 + timedelta(seconds=1000))
     assert [(i.idempotency_key, i.attempts) for i in later] == [(keys[2], 1)]
-    assert outbox.due_kinds(3000.0) == []
+    # Stored as ISO text like every other time, and read back as the instant it was.
+    assert later[0].next_attempt_at == T0 + timedelta(seconds=1000)
+    assert outbox.due_kinds(T0 + timedelta(seconds=2000)) == []
 
 
 def test_purge_blanks_only_synced_personal_data_past_retention(
