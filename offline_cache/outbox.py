@@ -51,18 +51,18 @@ _COLUMNS = (
 )
 
 
-def _item(row: tuple[Any, ...]) -> OutboxItem:
+def _item(row: dict[str, Any]) -> OutboxItem:
     return OutboxItem(
-        id=row[0],
-        idempotency_key=row[1],
-        kind=row[2],
-        payload=json.loads(row[3]),
-        status=OutboxStatus(row[4]),
-        attempts=row[5],
-        next_attempt_at=parse_iso(row[6]) if row[6] else None,
-        last_error=row[7],
-        created_at=row[8],
-        synced_at=row[9],
+        id=row["id"],
+        idempotency_key=row["idempotency_key"],
+        kind=row["kind"],
+        payload=json.loads(row["payload"]),
+        status=OutboxStatus(row["status"]),
+        attempts=row["attempts"],
+        next_attempt_at=parse_iso(row["next_attempt_at"]) if row["next_attempt_at"] else None,
+        last_error=row["last_error"],
+        created_at=row["created_at"],
+        synced_at=row["synced_at"],
     )
 
 
@@ -100,23 +100,26 @@ class Outbox:
     def claim_batch(self, kind: str, limit: int, now: datetime) -> list[OutboxItem]:
         """Mark up to `limit` due pending rows of `kind` in flight and return them, oldest first."""
         with transaction(self._db) as conn:
-            rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND kind = ? "
-                "AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-                (kind, iso(now), limit),
-            ).fetchall()
+            rows = list(
+                self._db.query(
+                    f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND kind = ? "
+                    "AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                    (kind, iso(now), limit),
+                )
+            )
             conn.executemany(
-                "UPDATE outbox SET status = 'in_flight' WHERE id = ?", [(row[0],) for row in rows]
+                "UPDATE outbox SET status = 'in_flight' WHERE id = ?",
+                [(row["id"],) for row in rows],
             )
         return [_item(row) for row in rows]
 
     def due_kinds(self, now: datetime) -> list[str]:
         """Kinds that have pending rows ready to send."""
-        rows = self._db.conn.execute(
+        rows = self._db.query(
             "SELECT DISTINCT kind FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?",
             (iso(now),),
-        ).fetchall()
-        return sorted(row[0] for row in rows)
+        )
+        return sorted(row["kind"] for row in rows)
 
     def mark_done(self, keys: Iterable[str], synced_at: datetime | None = None) -> None:
         """The server has these records (created now or already before)."""
@@ -149,32 +152,30 @@ class Outbox:
 
     def accepted_after(self, item: OutboxItem) -> bool:
         """Whether the server took a record of the same kind queued after this one."""
-        row = self._db.conn.execute(
-            "SELECT 1 FROM outbox WHERE kind = ? AND id > ? AND status = 'done' LIMIT 1",
+        rows = self._db.query(
+            "SELECT 1 AS found FROM outbox WHERE kind = ? AND id > ? AND status = 'done' LIMIT 1",
             (item.kind, item.id),
-        ).fetchone()
-        return row is not None
+        )
+        return next(rows, None) is not None
 
     def counts(self) -> dict[OutboxStatus, int]:
         """How many rows are in each status."""
-        found = dict(
-            self._db.conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall()
-        )
+        rows = self._db.query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+        found = {row["status"]: row["n"] for row in rows}
         return {status: int(found.get(status.value, 0)) for status in OutboxStatus}
 
     def items(self, statuses: Iterable[OutboxStatus], limit: int = 1000) -> list[OutboxItem]:
         """Rows in the given statuses, oldest first."""
         wanted = [status.value for status in statuses]
         marks = ", ".join("?" for _ in wanted)
-        rows = self._db.conn.execute(
+        rows = self._db.query(
             f"SELECT {_COLUMNS} FROM outbox WHERE status IN ({marks}) ORDER BY id LIMIT ?",
             (*wanted, limit),
-        ).fetchall()
+        )
         return [_item(row) for row in rows]
 
     def get(self, key: str) -> OutboxItem | None:
         """The row with this idempotency key, if any."""
-        row = self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM outbox WHERE idempotency_key = ?", (key,)
-        ).fetchone()
+        rows = self._db.query(f"SELECT {_COLUMNS} FROM outbox WHERE idempotency_key = ?", (key,))
+        row = next(rows, None)
         return _item(row) if row else None

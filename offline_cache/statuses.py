@@ -49,21 +49,28 @@ class StatusStore:
 
     def find(self, kind: str, dossier_number: str, cin: str) -> CachedStatus | None:
         """The cached status, only if the CIN matches (as the server would require)."""
-        row = self._db.conn.execute(
+        rows = self._db.query(
             "SELECT kind, dossier_number, cin, data, fetched_at FROM application_statuses "
             "WHERE kind = ? AND dossier_number = ? AND cin = ?",
             (kind, dossier_number, cin),
-        ).fetchone()
+        )
+        row = next(rows, None)
         return _status(row) if row else None
 
     def all(self) -> list[CachedStatus]:
         """Every cached dossier (the sync engine refreshes them)."""
-        rows = self._db.conn.execute(
+        rows = self._db.query(
             "SELECT kind, dossier_number, cin, data, fetched_at FROM application_statuses "
             "ORDER BY fetched_at"
-        ).fetchall()
+        )
         return [_status(row) for row in rows]
 
 
-def _status(row: tuple[Any, ...]) -> CachedStatus:
-    return CachedStatus(row[0], row[1], row[2], json.loads(row[3]), parse_iso(row[4]))
+def _status(row: dict[str, Any]) -> CachedStatus:
+    return CachedStatus(
+        kind=row["kind"],
+        dossier_number=row["dossier_number"],
+        cin=row["cin"],
+        data=json.loads(row["data"]),
+        fetched_at=parse_iso(row["fetched_at"]),
+    )
