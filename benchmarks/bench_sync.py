@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.central import CentralClient
-from kiosk.domain.tickets import format_ticket_number
+from kiosk.domain.tickets import STANDALONE_SPACE, format_ticket_number
 from offline_cache.clock import iso
 from offline_cache.database import open_cache, transaction
 from offline_cache.outbox import OutboxStatus
@@ -27,7 +27,8 @@ from tests.support.reference_server import DEMO_DEVICE_TOKEN, running_reference_
 
 ZONE = ZoneInfo("Africa/Casablanca")
 FAMILIES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-MAX_SEQ = 9999
+# Standalone numbers: 5000 per family and day (5000-9999, the server numbers below).
+FIRST_SEQ, MAX_SEQ = STANDALONE_SPACE[0], STANDALONE_SPACE[1] - STANDALONE_SPACE[0] + 1
 
 
 def queue_records(cache_path: Path, count: int) -> None:
@@ -39,7 +40,7 @@ def queue_records(cache_path: Path, count: int) -> None:
     for index in range(count):
         key = str(uuid.uuid4())
         if index % 2:
-            family, seq = FAMILIES[(index // 2) // MAX_SEQ], (index // 2) % MAX_SEQ + 1
+            family, seq = FAMILIES[(index // 2) // MAX_SEQ], FIRST_SEQ + (index // 2) % MAX_SEQ
             kind, payload = (
                 OutboxKind.TICKET,
                 {
@@ -56,6 +57,7 @@ def queue_records(cache_path: Path, count: int) -> None:
             )
         else:
             kind, payload = (
+                OutboxKind.PRE_REQUEST,
                 {
                     "idempotency_key": key,
                     "service_code": "residence_certificate",
