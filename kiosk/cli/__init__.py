@@ -13,7 +13,7 @@ from kiosk.config import ConfigError
 from offline_cache.database import CacheError, cache_error
 
 # Each module defines `register(subparsers)`, which adds its subcommand and sets `handler`.
-COMMAND_MODULES = ("doctor", "ticket", "print_test", "render", "sync", "outbox")
+COMMAND_MODULES = ("run", "demo", "doctor", "ticket", "print_test", "render", "sync", "outbox")
 
 EXIT_FAULT = 1
 EXIT_CONFIG_ERROR = 2
@@ -52,8 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if args.command is None:
-        parser.print_help()
-        return 0
+        # `kiosk` alone is `kiosk run`: what the systemd unit and a technician start.
+        args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
     try:
         return int(args.handler(args))
     except ConfigError as exc:

@@ -129,7 +129,8 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime(PAPER_TIME_FORMAT)
 
 
-def _wait_lines(ticket: Ticket) -> list[str]:
+def wait_lines(ticket: Ticket) -> list[str]:
+    """People ahead and the estimated wait, in the ticket's language (paper and screen)."""
     _ = translator(ticket.language)
     if ticket.people_ahead is None and ticket.estimated_wait_s is None:
         return [_(WAIT_UNAVAILABLE)]
@@ -176,7 +177,7 @@ def ticket_document(ticket: Ticket, service: Service, context: PaperContext) -> 
         text(service.name(lang), bold=True, align=centre),
         text(service.name(SECOND_LANGUAGE[lang]), align=centre),
         text(_local(ticket.issued_at, context.zone), align=centre),
-        *(text(line, align=centre) for line in _wait_lines(ticket)),
+        *(text(line, align=centre) for line in wait_lines(ticket)),
         QRCode(ticket_link(context.tracking_url, ticket)),
         text(_(TICKET_FOOTER), align=centre),
         Cut(),

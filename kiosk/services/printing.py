@@ -51,6 +51,8 @@ class PrintResult:
     message: str | None = None
     detail: str | None = None
     size_bytes: int = 0
+    # The untranslated message, so a screen can redraw it when the citizen changes language.
+    message_key: str | None = None
 
 
 def printer_from_config(config: Config) -> Printer:
@@ -113,11 +115,16 @@ class PrintingService:
             # it would carry a number already called or a time long past.
             log.warning("not printed (%s): %s", fault.code, fault)
             message = _FAULT_MESSAGES.get(type(fault), _FALLBACK_MESSAGE)
-            return PrintResult(False, fault.code, translator(language)(message), str(fault))
+            return PrintResult(
+                False, fault.code, translator(language)(message), str(fault), message_key=message
+            )
         except Exception as exc:  # a bug in rendering must still leave the ticket on screen
             log.exception("printing failed")
             message = translator(language)(_FALLBACK_MESSAGE)
-            return PrintResult(False, "internal_error", message, f"{type(exc).__name__}: {exc}")
+            detail = f"{type(exc).__name__}: {exc}"
+            return PrintResult(
+                False, "internal_error", message, detail, message_key=_FALLBACK_MESSAGE
+            )
         if job.status.paper_near_end:
             log.warning("printer paper near end: change the roll soon")
         return PrintResult(True, size_bytes=job.size_bytes)

@@ -1,0 +1,35 @@
+"""The touchscreen app (Kivy): the only package of the kiosk that imports kivy.
+
+`prepare_kivy()` must run before the first `import kivy…`: Kivy reads its text provider,
+window options and command-line policy at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def prepare_kivy(state_dir: Path, windowed: bool, size: tuple[int, int]) -> None:
+    """Set Kivy up for a kiosk: Pillow/Raqm text, no console noise, no exits, no cursor."""
+    # The PIL text provider lays every label out with Pillow and Raqm: FriBiDi orders mixed
+    # Arabic/Latin/digit lines and HarfBuzz shapes them, the same engine as on paper. (SDL2's
+    # provider reverses mixed lines and measures Arabic unshaped.)
+    os.environ["KIVY_TEXT"] = "pil"
+    os.environ["KIVY_NO_ARGS"] = "1"  # the kiosk's own CLI owns the arguments
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")  # logs go to the journal via logging
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_HOME", str(state_dir / "kivy"))
+    from kivy.config import Config
+
+    width, height = size
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
+    Config.set("graphics", "fullscreen", "0" if windowed else "auto")
+    Config.set("graphics", "borderless", "0" if windowed else "1")
+    Config.set("graphics", "show_cursor", "1" if windowed else "0")
+    Config.set("graphics", "resizable", "1" if windowed else "0")
+    # Escape must never close the app in front of a citizen (technician mode is the way out).
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "keyboard_mode", "")
+    Config.set("input", "mouse", "mouse,disable_multitouch")

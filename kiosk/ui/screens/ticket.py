@@ -1,0 +1,186 @@
+"""Take a queue ticket: family, then service, then the number, very large, printed or shown."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from enum import Enum
+from typing import Any
+
+import qrcode
+import sqlite_utils
+from kivy.clock import Clock, ClockEvent
+from kivy.core.image import Image as CoreImage
+from kivy.factory import Factory
+from kivy.metrics import dp, sp
+from kivy.uix.image import Image
+
+from kiosk.i18n import N_
+from kiosk.services.documents import YOUR_NUMBER, ticket_link, wait_lines
+from kiosk.services.faults import message_key
+from kiosk.services.printing import PrintResult
+from kiosk.ui import theme
+from kiosk.ui.screens.base import KioskScreen
+from offline_cache.protocol import Ticket
+
+CHOOSE_FAMILY = N_("Which service are you here for?")
+CHOOSE_SERVICE = N_("Choose your procedure")
+PRINTING = N_("Printing your ticket…")
+BACK = N_("Back")
+DONE = N_("Done")
+PRINTED = N_("Take your ticket from the printer below the screen.")
+WHERE_TO_GO = N_("Please wait in the hall until your number is called.")
+SCAN_TICKET = N_("No ticket printed: note your number, or scan this code with your phone.")
+# How long the number stays on screen before the kiosk is ready for the next citizen.
+RESULT_SHOWN_S = 45
+
+
+class Step(Enum):
+    """Where the citizen is in the journey."""
+
+    FAMILY = "family"
+    SERVICE = "service"
+    PRINTING = "printing"
+    RESULT = "result"
+    FAILED = "failed"
+
+
+class TicketScreen(KioskScreen):
+    """family → service → issue and print (on the worker) → the number."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_language_buttons(self.ids.languages)
+        self.step = Step.FAMILY
+        self.family: str | None = None
+        self.ticket: Ticket | None = None
+        self.printed: PrintResult | None = None
+        self.error = ""
+        self._leave: ClockEvent | None = None
+
+    # --- journey ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        self._cancel_leave()
+        self.step, self.family, self.ticket, self.printed, self.error = (
+            Step.FAMILY,
+            None,
+            None,
+            None,
+            "",
+        )
+        self.refresh_texts()
+
+    def go_back(self) -> None:
+        """Back one step, or home from the first one or once the ticket is out."""
+        if self.step is Step.SERVICE:
+            self.step = Step.FAMILY
+            self.refresh_texts()
+        elif self.step is not Step.PRINTING:
+            self.app.go_home()
+
+    def choose_family(self, letter: str) -> None:
+        self.family, self.step = letter, Step.SERVICE
+        self.refresh_texts()
+
+    def choose_service(self, code: str) -> None:
+        """Issue and print on the worker; the screen shows progress meanwhile."""
+        self.step = Step.PRINTING
+        self.refresh_texts()
+        context, language = self.app.context, self.app.lang
+
+        def issue_and_print(db: sqlite_utils.Database) -> tuple[Ticket, PrintResult]:
+            ticket = context.tickets(db).issue(code, language)
+            return ticket, context.printing.print_ticket(ticket)
+
+        self.app.worker.run(issue_and_print, self._issued, self._failed)
+
+    def _issued(self, outcome: tuple[Ticket, PrintResult]) -> None:
+        self.ticket, self.printed = outcome
+        self.step = Step.RESULT
+        self.refresh_texts()
+        self._leave = Clock.schedule_once(lambda _dt: self.app.go_home(), RESULT_SHOWN_S)
+
+    def _failed(self, error: BaseException) -> None:
+        self.step, self.error = Step.FAILED, message_key(error)
+        self.refresh_texts()
+
+    def _cancel_leave(self) -> None:
+        if self._leave is not None:
+            self._leave.cancel()
+            self._leave = None
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def refresh_texts(self) -> None:
+        body = self.ids.body
+        body.clear_widgets()
+        self.ids.back.text = self.tr(DONE if self.step is Step.RESULT else BACK)
+        self.ids.back.disabled = self.step is Step.PRINTING
+        # The back button leads the reading direction: left in French, right in Arabic.
+        self.order_for_reading(self.ids.top_bar, self.ids.back, self.ids.title)
+        self.order_language_buttons()
+        draw = {
+            Step.FAMILY: self._draw_families,
+            Step.SERVICE: self._draw_services,
+            Step.PRINTING: self._draw_printing,
+            Step.RESULT: self._draw_result,
+            Step.FAILED: self._draw_failed,
+        }[self.step]
+        draw(body)
+
+    def _draw_families(self, body: Any) -> None:
+        self.ids.title.text = self.tr(CHOOSE_FAMILY)
+        for letter, family in self.app.context.catalogue.families.items():
+            button = Factory.BigButton(text=family.names.get(self.app.lang) or letter)
+            button.bind(on_release=lambda _b, chosen=letter: self.choose_family(chosen))
+            body.add_widget(button)
+
+    def _draw_services(self, body: Any) -> None:
+        self.ids.title.text = self.tr(CHOOSE_SERVICE)
+        for service in self.app.context.catalogue:
+            if service.family != self.family:
+                continue
+            button = Factory.BigButton(text=service.name(self.app.lang))
+            button.bind(on_release=lambda _b, code=service.code: self.choose_service(code))
+            body.add_widget(button)
+
+    def _draw_printing(self, body: Any) -> None:
+        self.ids.title.text = self.tr(PRINTING)
+
+    def _draw_result(self, body: Any) -> None:
+        assert self.ticket is not None and self.printed is not None
+        # Shown in the language chosen now, even if the ticket was taken in another one.
+        shown = dataclasses.replace(self.ticket, language=self.app.lang)
+        service = self.app.context.catalogue.service(shown.service_code)
+        self.ids.title.text = self.tr(YOUR_NUMBER)
+        number = Factory.KioskLabel(
+            text=shown.number, font_name=self.app.font_bold, font_size=sp(theme.BIG_NUMBER_SP)
+        )
+        number.halign = "center"
+        body.add_widget(number)
+        lines = [service.name(self.app.lang), *wait_lines(shown), self.tr(WHERE_TO_GO)]
+        if self.printed.printed:
+            lines.append(self.tr(PRINTED))
+        for line in lines:
+            body.add_widget(Factory.KioskLabel(text=line))
+        if not self.printed.printed:
+            # The reason, in the citizen's language, and the ticket's QR to take it along.
+            reason = Factory.KioskLabel(
+                text=self.tr(self.printed.message_key or ""), color=theme.ALERT
+            )
+            body.add_widget(reason)
+            body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_TICKET)))
+            body.add_widget(self._qr_image(shown))
+
+    def _qr_image(self, ticket: Ticket) -> Image:
+        link = ticket_link(self.app.context.config.printer.tracking_url, ticket)
+        picture = qrcode.make(link, border=4).get_image().convert("RGB")
+        data = io.BytesIO()
+        picture.save(data, format="PNG")
+        data.seek(0)
+        texture = CoreImage(data, ext="png").texture
+        return Image(texture=texture, size_hint_y=None, height=dp(320))
+
+    def _draw_failed(self, body: Any) -> None:
+        self.ids.title.text = self.tr(self.error)

@@ -1,0 +1,59 @@
+"""The look of the kiosk in one place: colours, sizes and the font of each language."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+# RGBA in 0..1. Deep teal on white: a calm public-service look, text contrast above 7:1.
+BACKGROUND = (0.97, 0.98, 0.98, 1)
+SURFACE = (1, 1, 1, 1)
+PRIMARY = (0.0, 0.33, 0.36, 1)  # buttons; white text on it
+PRIMARY_TEXT = (1, 1, 1, 1)
+TEXT = (0.08, 0.12, 0.14, 1)  # body text on BACKGROUND / SURFACE
+MUTED_TEXT = (0.22, 0.27, 0.30, 1)
+ALERT = (0.55, 0.10, 0.05, 1)  # a printer fault, offline: still 7:1 on white
+ONLINE = (0.05, 0.40, 0.15, 1)
+
+# Sizes in density-independent pixels (Kivy's dp); the tests convert with the DPI.
+TOUCH_TARGET_MIN_CM = 2.0
+BUTTON_HEIGHT_DP = 140
+TITLE_SP = 44
+BODY_SP = 30
+BIG_NUMBER_SP = 180
+SPACING_DP = 24
+
+_FONT_FILES = {
+    ("ar", False): "GAUSansArabic-Regular.ttf",
+    ("ar", True): "GAUSansArabic-Bold.ttf",
+    ("zgh", False): "GAUSansTifinagh-Regular.ttf",
+    ("zgh", True): "GAUSansTifinagh-Bold.ttf",
+    ("fr", False): "NotoSans-Regular.ttf",
+    ("fr", True): "NotoSans-Bold.ttf",
+    ("en", False): "NotoSans-Regular.ttf",
+    ("en", True): "NotoSans-Bold.ttf",
+}
+
+
+def font_path(lang: str, bold: bool = False) -> str:
+    """The font file that draws every character of `lang`, Latin ticket numbers included."""
+    folder = resources.files("assets").joinpath("fonts")
+    return str(Path(str(folder)) / _FONT_FILES[(lang, bold)])
+
+
+def relative_luminance(rgba: tuple[float, ...]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in rgba[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(foreground: tuple[float, ...], background: tuple[float, ...]) -> float:
+    """WCAG 2 contrast ratio, from 1 to 21."""
+    lighter, darker = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)

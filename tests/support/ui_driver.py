@@ -1,0 +1,153 @@
+"""Drive the real kiosk app on a real (virtual) X screen, by touches through Kivy's dispatch.
+
+One Kivy window per process: the session's app is built once and each test starts from the
+home screen. Touches go through `EventLoop.post_dispatch_input`, the path a touchscreen's
+events take, never by calling a handler. Waits pump the event loop until a condition holds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+DEADLINE_S = 20.0
+
+
+def free_display() -> int:
+    """A display number with no X server on it."""
+    for number in range(90, 200):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            return number
+    raise RuntimeError("no free X display number")
+
+
+@contextmanager
+def virtual_screen(width: int, height: int) -> Iterator[str]:
+    """An Xvfb server of this size for the block; yields its DISPLAY."""
+    number = free_display()
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    socket_path = Path(f"/tmp/.X11-unix/X{number}")
+    deadline = time.monotonic() + DEADLINE_S
+    while not socket_path.exists():
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("Xvfb did not start")
+        time.sleep(0.05)  # another process's socket: nothing to wait on but time
+    with socket.socket(socket.AF_UNIX) as probe:
+        probe.connect(str(socket_path))
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+class AppDriver:
+    """The running app, a finger, and eyes (screenshots)."""
+
+    def __init__(self, app: Any, artefacts: Path) -> None:
+        from kivy.base import EventLoop
+
+        self.app = app
+        self.loop = EventLoop
+        self.artefacts = artefacts
+
+    def pump(self, frames: int = 2) -> None:
+        """Let the app draw and run its scheduled callbacks."""
+        for _ in range(frames):
+            self.loop.idle()
+
+    def wait_until(self, condition: Callable[[], Any], timeout: float = DEADLINE_S) -> Any:
+        """Pump until `condition()` is truthy; return it, or fail the test at the deadline."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump(1)
+            found = condition()
+            if found:
+                return found
+        raise AssertionError(f"the app never reached: {condition.__doc__ or condition}")
+
+    def tap(self, widget: Any) -> None:
+        """Touch the middle of `widget` and lift the finger, as a citizen would."""
+        from kivy.tests.common import UnitTestTouch
+
+        self.pump()
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump()
+        touch.touch_up()
+        self.pump(3)
+
+    def press_key(self, key: int, modifiers: list[str] | None = None) -> None:
+        """A key as the window receives it (Escape: 27; F4 with alt: 285)."""
+        from kivy.core.window import Window
+
+        Window.dispatch("on_key_down", key, 0, "", modifiers or [])
+        Window.dispatch("on_keyboard", key, 0, "", modifiers or [])
+        self.pump(3)
+
+    def screen(self) -> Any:
+        return self.app.root.current_screen
+
+    def buttons(self, root: Any | None = None) -> list[Any]:
+        """Every enabled button shown under `root` (the current screen by default)."""
+        from kivy.uix.button import Button
+
+        return [
+            w for w in (root or self.screen()).walk() if isinstance(w, Button) and not w.disabled
+        ]
+
+    def button(self, text: str) -> Any:
+        """The button showing exactly `text`."""
+        found = [b for b in self.buttons() if b.text == text]
+        assert found, f"no button {text!r} among {[b.text for b in self.buttons()]}"
+        return found[0]
+
+    def texts(self) -> list[str]:
+        """Every text shown on the current screen, top to bottom as the widgets hold it."""
+        from kivy.uix.label import Label
+
+        return [w.text for w in self.screen().walk() if isinstance(w, Label) and w.text]
+
+    def screenshot(self, name: str) -> Path:
+        """Save what the screen shows as `<artefacts>/<name>.png`."""
+        from kivy.core.window import Window
+
+        self.pump(3)
+        self.artefacts.mkdir(parents=True, exist_ok=True)
+        saved = Path(Window.screenshot(name=str(self.artefacts / f"{name}.png")))
+        target = self.artefacts / f"{name}.png"
+        shutil.move(saved, target)
+        return target
+
+
+def start_app(context: Any, artefacts: Path) -> AppDriver:
+    """Build the app in this process (after `prepare_kivy`) and open its window."""
+    from kiosk.ui.app import KioskApp
+
+    app = KioskApp(context, kiosk_mode=True)
+    app._run_prepare()  # what App.run() does before its loop: build, open the window
+    driver = AppDriver(app, artefacts)
+    driver.pump(5)
+    return driver
+
+
+def stop_app(driver: AppDriver) -> None:
+    """Stop the app's background work and close its window."""
+    driver.app.stop()
+    driver.pump(2)
+    os.environ.pop("KIVY_TEXT", None)

@@ -1,0 +1,114 @@
+"""A citizen takes a ticket on the real app: touches in, a number on screen and on paper."""
+
+from __future__ import annotations
+
+from offline_cache.database import open_cache
+from offline_cache.protocol import TicketSource
+from tests.support.printer_emulator import SerialPrinterEmulator
+from tests.support.ui_driver import AppDriver
+
+
+def _take_ticket(kiosk: AppDriver, family_index: int = 0) -> str:
+    """Home → take a ticket → a family → its first service; returns the number shown."""
+    kiosk.tap(kiosk.screen().ids.take_ticket)
+    kiosk.wait_until(lambda: kiosk.app.root.current == "ticket")
+    ticket_screen = kiosk.screen()
+    families = kiosk.buttons(ticket_screen.ids.body)
+    kiosk.tap(families[family_index])
+    kiosk.tap(kiosk.buttons(ticket_screen.ids.body)[0])
+
+    def number_shown() -> str | None:
+        """the ticket's number on screen"""
+        ticket = ticket_screen.ticket
+        return ticket.number if ticket and ticket.number in kiosk.texts() else None
+
+    return str(kiosk.wait_until(number_shown))
+
+
+def _last_ticket(kiosk: AppDriver) -> tuple[str, TicketSource]:
+    db = open_cache(kiosk.app.context.config.cache.path)
+    try:
+        row = next(db.query("SELECT number, source FROM tickets ORDER BY rowid DESC LIMIT 1"))
+    finally:
+        db.conn.close()
+    return row["number"], TicketSource(row["source"])
+
+
+def test_a_ticket_in_each_family_is_shown_recorded_and_printed(
+    home: AppDriver, ui_printer: SerialPrinterEmulator
+) -> None:
+    families = list(home.app.context.catalogue.families)
+    for index in range(len(families)):
+        home.app.go_home()
+        home.pump(2)
+        number = _take_ticket(home, index)
+        assert number.startswith(families[index] + "-")
+        assert _last_ticket(home)[0] == number
+        ui_printer.wait_for(lambda decoded, n=number: n in decoded.plain_text())
+        if index == 0:
+            home.screenshot("ticket-ar-portrait")
+
+
+def test_out_of_paper_the_ticket_stays_on_screen_with_the_reason(
+    home: AppDriver, ui_printer: SerialPrinterEmulator
+) -> None:
+    ui_printer.state.paper_out = True
+    number = _take_ticket(home)
+    texts = home.texts()
+    assert number in texts
+    assert "نفد الورق من الطابعة. المرجو تسجيل رقمك من الشاشة." in texts
+    from kivy.uix.image import Image
+
+    assert any(isinstance(w, Image) and w.texture for w in home.screen().walk())  # the QR
+    home.screenshot("ticket-paper-out-ar-portrait")
+
+
+def test_languages_switch_and_every_home_reads_in_its_language(home: AppDriver) -> None:
+    expected = {
+        "العربية": "خذ تذكرة الانتظار",
+        "Français": "Prendre un ticket",
+        "ⵜⴰⵎⴰⵣⵉⵖⵜ": "ⴰⵎⵥ ⵜⴰⵜⵉⴽⵜ ⵏ ⵓⵔⴰⵊⵓ",
+        "English": "Take a queue ticket",
+    }
+    for name, label in expected.items():
+        home.tap(home.button(name))
+        assert home.screen().ids.take_ticket.text == label
+        home.screenshot(f"home-{home.app.lang}-portrait")
+
+
+def test_switching_language_mid_journey_keeps_the_journey(home: AppDriver) -> None:
+    home.tap(home.screen().ids.take_ticket)
+    home.wait_until(lambda: home.app.root.current == "ticket")
+    screen = home.screen()
+    home.tap(home.buttons(screen.ids.body)[0])  # a family: now on its services
+    step = screen.step
+    home.tap(home.button("Français"))
+    assert screen.step is step and home.app.root.current == "ticket"
+    assert screen.ids.title.text == "Choisissez votre démarche"
+
+
+def test_escape_and_alt_f4_do_nothing_in_kiosk_mode(home: AppDriver) -> None:
+    from kivy.core.window import Window
+
+    home.tap(home.screen().ids.take_ticket)
+    home.press_key(27)  # Escape
+    home.press_key(285, ["alt"])  # F4 with Alt
+    # The window manager's close request (Alt+F4 under X) is refused as handled.
+    assert Window.dispatch("on_request_close") is True
+    home.pump(3)
+    assert home.app.root is not None and home.app.root.current == "ticket"
+
+
+def test_inactivity_returns_home_and_forgets_the_journey(home: AppDriver) -> None:
+    home.tap(home.screen().ids.take_ticket)
+    home.wait_until(lambda: home.app.root.current == "ticket")
+    screen = home.screen()
+    home.tap(home.buttons(screen.ids.body)[0])
+    home.tap(home.button("English"))
+
+    def back_home() -> bool:
+        """home, after the inactivity timeout"""
+        return home.app.root.current == "home"
+
+    home.wait_until(back_home, timeout=20)
+    assert screen.family is None and home.app.lang == "ar"
