@@ -8,6 +8,7 @@ from pathlib import Path
 from kiosk.config import Config, load_config
 
 PORTRAIT = (1080, 1920)
+EXIT_INTERRUPTED = 130
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,7 +46,10 @@ def run_app(config: Config, windowed: bool, size: tuple[int, int]) -> int:
     from kiosk.ui.app import KioskApp
     from kiosk.ui.context import AppContext
 
-    KioskApp(AppContext.from_config(config), kiosk_mode=not windowed).run()
+    try:
+        KioskApp(AppContext.from_config(config), kiosk_mode=not windowed).run()
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED  # a technician's Ctrl+C: no traceback
     return 0
 
 
