@@ -20,6 +20,7 @@ def prepare_kivy(state_dir: Path, windowed: bool, size: tuple[int, int]) -> None
     # Kivy must not take over Python's root logger (it would print every library's DEBUG
     # lines): the kiosk's own logging setup decides what reaches the journal.
     os.environ["KIVY_LOG_MODE"] = "PYTHON"
+    os.environ["KCFG_KIVY_LOG_LEVEL"] = "warning"  # read when kivy is first imported
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_HOME", str(state_dir / "kivy"))
@@ -34,6 +35,5 @@ def prepare_kivy(state_dir: Path, windowed: bool, size: tuple[int, int]) -> None
     Config.set("graphics", "resizable", "1" if windowed else "0")
     # Escape must never close the app in front of a citizen (technician mode is the way out).
     Config.set("kivy", "exit_on_escape", "0")
-    Config.set("kivy", "log_level", "warning")
     Config.set("kivy", "keyboard_mode", "")
     Config.set("input", "mouse", "mouse,disable_multitouch")
