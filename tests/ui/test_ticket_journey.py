@@ -85,6 +85,12 @@ def test_switching_language_mid_journey_keeps_the_journey(home: AppDriver) -> No
     home.tap(home.button("Français"))
     assert screen.step is step and home.app.root.current == "ticket"
     assert screen.ids.title.text == "Choisissez votre démarche"
+    home.screenshot("services-fr-portrait")
+    home.tap(home.buttons(screen.ids.body)[0])
+    home.wait_until(lambda: screen.ticket is not None and screen.ticket.number in home.texts())
+    # Taken in French: the number, the service and the wait read in French.
+    assert "Votre numéro" in home.texts()
+    home.screenshot("ticket-fr-portrait")
 
 
 def test_escape_and_alt_f4_do_nothing_in_kiosk_mode(home: AppDriver) -> None:
