@@ -6,9 +6,8 @@ import sqlite3
 import stat
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -21,32 +20,13 @@ from tests.support.reference_server import (
     ReferenceServer,
     running_reference_server,
 )
+from tests.support.ticket_requests import casablanca_today, offline_ticket, take_ticket
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReferenceServer]:
     with running_reference_server(tmp_path_factory.mktemp("numbering")) as running:
         yield running
-
-
-def today() -> str:
-    return datetime.now(ZoneInfo("Africa/Casablanca")).date().isoformat()
-
-
-def offline(family: str, seq: int, block_id: str | None, **changes: object) -> dict[str, object]:
-    item: dict[str, object] = {
-        "idempotency_key": str(uuid.uuid4()),
-        "number": f"{family}-{seq:03d}",
-        "family": family,
-        "seq": seq,
-        "service_code": "residence_certificate",
-        "business_day": today(),
-        "issued_at": "2026-11-21T10:30:00+01:00",
-        "source": "block" if block_id else "standalone",
-        "block_id": block_id,
-    }
-    item.update(changes)
-    return item
 
 
 def upload(client: httpx.Client, *items: dict[str, object]) -> list[tuple[str, str | None]]:
@@ -72,7 +52,10 @@ def test_each_device_gets_its_own_standalone_range(server: ReferenceServer) -> N
 
 def test_the_same_number_from_two_kiosks_is_refused_and_recorded(server: ReferenceServer) -> None:
     with server.client() as one, server.client(DEMO_DEVICE_TOKEN_2) as two:
-        mine, theirs = offline("D", 5000, None), offline("D", 5000, None)
+        mine, theirs = (
+            offline_ticket("D", 5000, None, "standalone"),
+            offline_ticket("D", 5000, None, "standalone"),
+        )
         assert upload(one, mine) == [("created", None)]
         assert upload(two, theirs) == [("rejected", "number_taken")]
         # Retried, it is refused again, and never stored: the database holds one D-5000.
@@ -101,16 +84,20 @@ def test_the_database_itself_refuses_a_second_holder(server: ReferenceServer) ->
 def test_an_upload_into_another_kiosks_block_is_refused(server: ReferenceServer) -> None:
     with server.client() as one, server.client(DEMO_DEVICE_TOKEN_2) as two:
         block = one.post("/ticket-blocks", json={"family": "E", "size": 10}).json()
-        intruder = offline("E", block["start"], block["block_id"])
+        intruder = offline_ticket("E", block["start"], block["block_id"])
         assert upload(two, intruder) == [("rejected", "block_not_yours")]
         # The owner can still use that number.
-        assert upload(one, offline("E", block["start"], block["block_id"])) == [("created", None)]
+        assert upload(one, offline_ticket("E", block["start"], block["block_id"])) == [
+            ("created", None)
+        ]
     assert any(row["reason"] == "block_not_yours" for row in conflicts(server))
 
 
 def test_standalone_numbers_must_stay_out_of_the_servers_space(server: ReferenceServer) -> None:
     with server.client() as client:
-        assert upload(client, offline("F", 42, None)) == [("rejected", "outside_standalone_space")]
+        assert upload(client, offline_ticket("F", 42, None, "standalone")) == [
+            ("rejected", "outside_standalone_space")
+        ]
 
 
 def test_a_key_replayed_by_another_kiosk_learns_nothing(server: ReferenceServer) -> None:
@@ -127,7 +114,7 @@ def test_a_key_replayed_by_another_kiosk_learns_nothing(server: ReferenceServer)
         assert replay.status_code == 409
         assert replay.json()["error"] == "idempotency_key_conflict"
         assert "G-" not in replay.text and "people_ahead" not in replay.text
-        batch = upload(two, offline("G", 5600, None, idempotency_key=key))
+        batch = upload(two, offline_ticket("G", 5600, None, "standalone", idempotency_key=key))
         assert batch == [("rejected", "key_in_use")]
         pre = {
             "idempotency_key": str(uuid.uuid4()),
@@ -150,45 +137,21 @@ def test_a_key_replayed_by_another_kiosk_learns_nothing(server: ReferenceServer)
 def test_an_online_ticket_for_an_uploaded_key_is_that_ticket(server: ReferenceServer) -> None:
     # The kiosk gave up on POST /tickets, printed its own number and uploaded it; its stuck
     # request then arrives: it gets the printed ticket (no estimate), and no number is taken.
-    item = offline("H", 5001, None)
+    item = offline_ticket("H", 5001, None, "standalone")
     with server.client() as client:
         assert upload(client, item) == [("created", None)]
-        late = client.post(
-            "/tickets",
-            json={
-                "idempotency_key": item["idempotency_key"],
-                "service_code": "residence_certificate",
-                "family": "H",
-                "issued_at": "2026-11-21T09:00:00Z",
-            },
-        )
+        late = take_ticket(client, "H", item["idempotency_key"])
         assert late.status_code == 200, late.text
         assert (late.json()["number"], late.json()["people_ahead"]) == ("H-5001", None)
-        following = client.post(
-            "/tickets",
-            json={
-                "idempotency_key": str(uuid.uuid4()),
-                "service_code": "residence_certificate",
-                "family": "H",
-                "issued_at": "2026-11-21T09:00:00Z",
-            },
-        )
+        following = take_ticket(client, "H", str(uuid.uuid4()))
         assert following.json()["number"] == "H-001"
 
 
 def test_a_late_online_number_is_voided_for_the_printed_one(server: ReferenceServer) -> None:
     key = str(uuid.uuid4())
     with server.client() as client:
-        online = client.post(
-            "/tickets",
-            json={
-                "idempotency_key": key,
-                "service_code": "residence_certificate",
-                "family": "J",
-                "issued_at": "2026-11-21T09:00:00Z",
-            },
-        ).json()
-        printed = offline("J", 5002, None, idempotency_key=key)
+        online = take_ticket(client, "J", key).json()
+        printed = offline_ticket("J", 5002, None, "standalone", idempotency_key=key)
         assert upload(client, printed) == [("created", None)]
         assert upload(client, printed) == [("duplicate", None)]
     with sqlite3.connect(f"file:{server.db_path}?mode=ro", uri=True) as conn:
@@ -198,7 +161,7 @@ def test_a_late_online_number_is_voided_for_the_printed_one(server: ReferenceSer
         ).fetchall()
     assert numbers == [("J-5002",)]
     assert voided == [(online["number"], "J-5002")]
-    assert f"voided  {today()} {online['number']}" in server.admin("conflicts")
+    assert f"voided  {casablanca_today()} {online['number']}" in server.admin("conflicts")
 
 
 @pytest.mark.parametrize(
@@ -224,7 +187,8 @@ def test_timestamps_outside_reason_are_a_422_not_a_500(
             },
         )
         batch = client.post(
-            "/tickets/batch", json={"items": [offline("K", 5003, None, issued_at=issued_at)]}
+            "/tickets/batch",
+            json={"items": [offline_ticket("K", 5003, None, "standalone", issued_at=issued_at)]},
         )
     for response in (online, batch):
         assert response.status_code == 422, response.text

@@ -7,9 +7,8 @@ import math
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -21,6 +20,7 @@ from tests.support.reference_server import (
     ReferenceServer,
     running_reference_server,
 )
+from tests.support.ticket_requests import casablanca_today, offline_ticket, take_ticket
 
 
 @pytest.fixture(scope="module")
@@ -33,22 +33,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReferenceServer
 def api(server: ReferenceServer) -> Iterator[httpx.Client]:
     with server.client() as client:
         yield client
-
-
-def casablanca_today() -> str:
-    return datetime.now(ZoneInfo("Africa/Casablanca")).date().isoformat()
-
-
-def take_ticket(api: httpx.Client, family: str, key: str | None = None) -> httpx.Response:
-    return api.post(
-        "/tickets",
-        json={
-            "idempotency_key": key or str(uuid.uuid4()),
-            "service_code": "residence_certificate",
-            "family": family,
-            "issued_at": "2026-11-21T09:00:00Z",
-        },
-    )
 
 
 def test_each_family_has_its_own_sequence_starting_at_one(api: httpx.Client) -> None:
@@ -119,24 +103,6 @@ def test_block_size_outside_10_to_500_is_a_422(api: httpx.Client, size: object) 
 @pytest.mark.parametrize("family", ["a", "AB", "", "1"])
 def test_family_must_be_one_capital_letter(api: httpx.Client, family: str) -> None:
     assert take_ticket(api, family).status_code == 422
-
-
-def offline_ticket(
-    family: str, seq: int, block_id: str | None, source: str = "block", **changes: object
-) -> dict[str, object]:
-    item: dict[str, object] = {
-        "idempotency_key": str(uuid.uuid4()),
-        "number": f"{family}-{seq:03d}",
-        "family": family,
-        "seq": seq,
-        "service_code": "indigence_certificate",
-        "business_day": casablanca_today(),
-        "issued_at": "2026-11-21T10:30:00+01:00",
-        "source": source,
-        "block_id": block_id,
-    }
-    item.update(changes)
-    return item
 
 
 def test_offline_batch_dedupes_and_checks_numbers_against_the_block(api: httpx.Client) -> None:
