@@ -45,6 +45,9 @@ class KioskSection:
     timezone: str = "Africa/Casablanca"
     inactivity_timeout_s: int = 60
     pin_length: int = 6
+    # Pixels per inch of the touchscreen (a 21.5" 1080x1920 panel: about 102), so that
+    # touch targets can be checked in centimetres.
+    screen_dpi: int = 102
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,7 @@ _VALUE_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "kiosk.timezone": _check_timezone,
     "kiosk.inactivity_timeout_s": _between(10, 3600, "seconds"),
     "kiosk.pin_length": _between(4, 12),
+    "kiosk.screen_dpi": _between(50, 600),
     "server.url": _check_server_url,
     "server.connect_timeout_s": _between(0.1, 60, "seconds"),
     "server.read_timeout_s": _between(0.1, 300, "seconds"),

@@ -13,7 +13,7 @@ PRIMARY_TEXT = (1, 1, 1, 1)
 TEXT = (0.08, 0.12, 0.14, 1)  # body text on BACKGROUND / SURFACE
 MUTED_TEXT = (0.22, 0.27, 0.30, 1)
 ALERT = (0.55, 0.10, 0.05, 1)  # a printer fault, offline: still 7:1 on white
-ONLINE = (0.05, 0.40, 0.15, 1)
+ONLINE = (0.0, 0.33, 0.13, 1)
 
 # Sizes in density-independent pixels (Kivy's dp); the tests convert with the DPI.
 TOUCH_TARGET_MIN_CM = 2.0

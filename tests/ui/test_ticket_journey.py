@@ -118,3 +118,19 @@ def test_inactivity_returns_home_and_forgets_the_journey(home: AppDriver) -> Non
 
     home.wait_until(back_home, timeout=20)
     assert screen.family is None and home.app.lang == "ar"
+
+
+def test_every_button_is_at_least_two_centimetres_tall(home: AppDriver) -> None:
+    dpi = home.app.context.config.kiosk.screen_dpi
+    seen = []
+    # The home screen, then each step of the ticket journey up to the number.
+    for step in range(3):
+        for button in home.buttons():
+            assert button.height / dpi * 2.54 >= 2.0, (button.text, button.height)
+            seen.append(button.text)
+        if step == 0:
+            home.tap(home.screen().ids.take_ticket)
+            home.wait_until(lambda: home.app.root.current == "ticket")
+        else:
+            home.tap(home.buttons(home.screen().ids.body)[0])
+    assert len(seen) >= 10

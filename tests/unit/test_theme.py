@@ -1,0 +1,55 @@
+"""The theme keeps text readable (contrast ≥ 7:1) and targets big enough (≥ 2 cm) for anyone."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.config import Config
+from kiosk.ui import theme
+
+# (text, background) pairs the screens use for body text.
+TEXT_ON_BACKGROUND = {
+    "body": (theme.TEXT, theme.BACKGROUND),
+    "body on a card": (theme.TEXT, theme.SURFACE),
+    "muted": (theme.MUTED_TEXT, theme.BACKGROUND),
+    "alert": (theme.ALERT, theme.BACKGROUND),
+    "online": (theme.ONLINE, theme.BACKGROUND),
+    "button": (theme.PRIMARY_TEXT, theme.PRIMARY),
+    "quiet button": (theme.PRIMARY, theme.SURFACE),
+}
+
+
+@pytest.mark.parametrize("use", sorted(TEXT_ON_BACKGROUND))
+def test_text_contrast_is_at_least_seven_to_one(use: str) -> None:
+    foreground, background = TEXT_ON_BACKGROUND[use]
+    assert theme.contrast(foreground, background) >= 7.0
+
+
+def test_contrast_is_computed_as_wcag_defines_it() -> None:
+    assert theme.contrast((0, 0, 0, 1), (1, 1, 1, 1)) == pytest.approx(21.0)
+    assert theme.contrast((0.5, 0.5, 0.5, 1), (0.5, 0.5, 0.5, 1)) == pytest.approx(1.0)
+    # WCAG's own example: #767676 on white is 4.54:1.
+    grey = 0x76 / 255
+    assert theme.contrast((grey, grey, grey, 1), (1, 1, 1, 1)) == pytest.approx(4.54, abs=0.01)
+
+
+def test_buttons_are_two_centimetres_tall_at_the_configured_density() -> None:
+    dpi = Config().kiosk.screen_dpi
+    assert theme.BUTTON_HEIGHT_DP / dpi * 2.54 >= theme.TOUCH_TARGET_MIN_CM
+
+
+def test_no_kv_file_shows_a_literal_text() -> None:
+    # Every visible text comes from the .po catalogues through the screens' refresh_texts();
+    # a `text: "…"` in a kv file would never be translated.
+    from importlib import resources
+
+    folder = resources.files("kv")
+    offenders = []
+    for kv in folder.iterdir():
+        if not kv.name.endswith(".kv"):
+            continue
+        for number, line in enumerate(kv.read_text(encoding="utf-8").splitlines(), 1):
+            key, _, value = line.strip().partition(":")
+            if key == "text" and value.strip()[:1] in {'"', "'"}:
+                offenders.append(f"{kv.name}:{number}: {line.strip()}")
+    assert not offenders, offenders
