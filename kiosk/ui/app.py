@@ -15,7 +15,8 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.i18n import N_, is_rtl, translator
+from kiosk.i18n import is_rtl, translator
+from kiosk.services.faults import GENERIC_MESSAGE
 from kiosk.ui import theme
 from kiosk.ui.context import AppContext
 from kiosk.ui.screens import SCREENS
@@ -25,7 +26,6 @@ from offline_cache.sync import ConnectivitySnapshot
 
 log = logging.getLogger(__name__)
 
-APOLOGY = N_("Sorry, something went wrong. Please try again or ask at the reception desk.")
 ESCAPE_KEYS = {27}  # Escape (and Android back), which Kivy would turn into "close the app"
 
 
@@ -94,7 +94,7 @@ class KioskApp(App):  # type: ignore[misc]
         self.halign = "right" if self.rtl else "left"
         self.font_regular = theme.font_path(lang)
         self.font_bold = theme.font_path(lang, bold=True)
-        self.apology = self.tr(APOLOGY)
+        self.apology = self.tr(GENERIC_MESSAGE)
         for screen in self.screens.values():
             screen.refresh_texts()
 

@@ -134,3 +134,23 @@ def test_every_button_is_at_least_two_centimetres_tall(home: AppDriver) -> None:
         else:
             home.tap(home.buttons(home.screen().ids.body)[0])
     assert len(seen) >= 10
+
+
+def test_a_bug_in_a_screen_sends_the_citizen_home_with_an_apology(home: AppDriver) -> None:
+    from kivy.clock import Clock
+
+    home.tap(home.screen().ids.take_ticket)
+    home.wait_until(lambda: home.app.root.current == "ticket")
+
+    def broken(_dt: float) -> None:
+        raise RuntimeError("a bug in a screen callback")
+
+    Clock.schedule_once(broken)
+
+    def apologised() -> bool:
+        """home, with the apology shown"""
+        return home.app.root.current == "home" and bool(home.screen().ids.notice.text)
+
+    home.wait_until(apologised)
+    assert home.screen().ids.notice.text.startswith("عذرا")
+    assert home.app.root is not None  # the app is still running
