@@ -54,12 +54,16 @@ class TicketStore:
             ),
         )
 
-    def last_seq(self, day: date, family: str, source: TicketSource) -> int | None:
-        """Highest sequence of one source for a family on a business day."""
+    def last_seq(self, day: date, family: str, start: int, end: int) -> int | None:
+        """Highest standalone sequence of a family on a business day within start..end.
+
+        Within the range: a kiosk that moves to another range (the one the server assigned
+        after its first sync) starts that range at its beginning.
+        """
         rows = self._db.query(
-            "SELECT MAX(seq) AS last FROM tickets "
-            "WHERE business_day = ? AND family = ? AND source = ?",
-            (day.isoformat(), family, source.value),
+            "SELECT MAX(seq) AS last FROM tickets WHERE business_day = ? AND family = ? "
+            "AND source = ? AND seq BETWEEN ? AND ?",
+            (day.isoformat(), family, TicketSource.STANDALONE.value, start, end),
         )
         last = next(rows)["last"]
         return None if last is None else int(last)

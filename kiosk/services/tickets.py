@@ -109,7 +109,7 @@ class TicketService:
                 self._tickets.advance_block(block_id, seq)
             else:
                 start, end = self.standalone_range()
-                last = self._tickets.last_seq(day, family, TicketSource.STANDALONE)
+                last = self._tickets.last_seq(day, family, start, end)
                 seq, source = next_standalone_seq(last, start, end), TicketSource.STANDALONE
             ticket = Ticket(
                 idempotency_key=key,

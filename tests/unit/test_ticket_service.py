@@ -141,6 +141,10 @@ def test_the_range_the_server_assigned_wins_over_the_configured_one(
         TicketStore(cache).assign_range(5500, 5999)
     assert tickets.standalone_range() == (5500, 5999)
     assert tickets.issue("residence", "ar").number == "A-5500"
+    # A range below the one used so far starts at its own beginning, not past its end.
+    with transaction(cache):
+        TicketStore(cache).assign_range(5000, 5499)
+    assert tickets.issue("residence", "ar").number == "A-5001"
 
 
 def test_a_service_the_annex_disabled_gets_no_ticket(cache: sqlite_utils.Database) -> None:
