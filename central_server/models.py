@@ -30,8 +30,10 @@ Cin = Annotated[
 Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{4,12}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{6,15}$")]
 TicketNumber = Annotated[str, StringConstraints(pattern=r"^[A-Z]-[0-9]{1,6}$")]
+# At least one character that is not a space: the server strips spaces, and the schema
+# must not call valid a number that is only spaces (a no-break space, say).
 DossierNumber = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"\S")
 ]
 
 
