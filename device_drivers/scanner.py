@@ -3,7 +3,8 @@
 Formats the kiosk recognises (see docs/printing.md):
   CAU card QR        CAU:<CIN>          e.g. CAU:AB123456  (1-2 letters, 1-6 digits)
   passport dossier   PP-<year>-<6 digits>  e.g. PP-2026-000123
-  firearm licence    FA-<year>-<6 digits>  e.g. FA-2026-000045
+  firearm licence    PA-<year>-<6 digits>  e.g. PA-2026-000045 (permis de port d'armes,
+                     the central server's own numbering)
 Any other printable line is delivered as "unknown"; unprintable or overlong lines are dropped.
 """
 
@@ -31,7 +32,7 @@ _PRINTABLE = re.compile(r"[\x20-\x7e]+")
 _PATTERNS = (
     ("cau_card", re.compile(r"CAU:([A-Z]{1,2}[0-9]{1,6})")),
     ("passport_dossier", re.compile(r"(PP-20[0-9]{2}-[0-9]{6})")),
-    ("firearm_dossier", re.compile(r"(FA-20[0-9]{2}-[0-9]{6})")),
+    ("firearm_dossier", re.compile(r"(PA-20[0-9]{2}-[0-9]{6})")),
 )
 
 

@@ -55,7 +55,7 @@ def _kinds(codes: list[ScannedCode]) -> list[tuple[CodeKind, str]]:
 def test_codes_are_classified() -> None:
     assert _kinds([classify("CAU:AB123456")]) == [(CodeKind.CAU_CARD, "AB123456")]
     assert _kinds([classify("pp-2026-000123")]) == [(CodeKind.PASSPORT_DOSSIER, "PP-2026-000123")]
-    assert _kinds([classify("FA-2026-000045")]) == [(CodeKind.FIREARM_DOSSIER, "FA-2026-000045")]
+    assert _kinds([classify("PA-2026-000045")]) == [(CodeKind.FIREARM_DOSSIER, "PA-2026-000045")]
     assert classify("CAU:123").kind is CodeKind.UNKNOWN
     assert classify("https://example.org").kind is CodeKind.UNKNOWN
 
@@ -67,13 +67,13 @@ def test_scanned_codes_reach_the_app_and_garbage_does_not(
     device.scan(b"\x00\xff\xfe\x1b[2J")  # line noise
     device.scan("PP-2026-000123", terminator=b"\n")
     device.scan(b"X" * 500)  # far too long for any code
-    device.scan("FA-2026-000045", terminator=b"\r\n")
+    device.scan("PA-2026-000045", terminator=b"\r\n")
     device.scan("HELLO-42")
     codes = sink.wait_for(4)
     assert _kinds(codes) == [
         (CodeKind.CAU_CARD, "AB123456"),
         (CodeKind.PASSPORT_DOSSIER, "PP-2026-000123"),
-        (CodeKind.FIREARM_DOSSIER, "FA-2026-000045"),
+        (CodeKind.FIREARM_DOSSIER, "PA-2026-000045"),
         (CodeKind.UNKNOWN, "HELLO-42"),
     ]
     assert scanner.connected.is_set()
@@ -104,8 +104,8 @@ def test_the_scanner_comes_back_by_itself_after_an_unplug(
     wait_until(lambda: not scanner.connected.is_set())
     device.plug()
     assert scanner.connected.wait(5)
-    device.scan("FA-2026-000045")
-    assert _kinds(sink.wait_for(2))[1] == (CodeKind.FIREARM_DOSSIER, "FA-2026-000045")
+    device.scan("PA-2026-000045")
+    assert _kinds(sink.wait_for(2))[1] == (CodeKind.FIREARM_DOSSIER, "PA-2026-000045")
 
 
 def test_a_failing_callback_does_not_stop_the_reader(
