@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,6 +128,10 @@ def migrate(db: sqlite_utils.Database, target: int = LATEST_VERSION) -> list[int
     for migration in MIGRATIONS:
         if current < migration.version <= target:
             with transaction(db) as conn:
+                # Read the version again under the write lock: another connection (the sync
+                # worker, a second kiosk process) may have applied this migration meanwhile.
+                if schema_version(db) >= migration.version:
+                    continue
                 # executescript would COMMIT first; run statements one by one instead.
                 for statement in _statements(migration.sql):
                     conn.execute(statement)
@@ -152,6 +157,23 @@ def recover_interrupted(db: sqlite_utils.Database) -> int:
     return cursor.rowcount
 
 
+def _enter_wal(conn: sqlite3.Connection, patience_s: float = 10.0) -> None:
+    """Switch to WAL; wait out another connection doing the same on a new file.
+
+    SQLite answers "database is locked" at once, without its busy handler, when a second
+    connection asks for WAL while the first is converting the file: retry for a while.
+    """
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """A configured connection to an existing or new cache file, without migrating."""
     file = Path(path)
@@ -166,7 +188,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         # Autocommit mode: transactions are explicit (see `transaction`). Each thread
         # opens its own connection; the sync worker never shares the UI's.
         conn = sqlite3.connect(file, isolation_level=None, timeout=10.0)
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enter_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")

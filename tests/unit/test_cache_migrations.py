@@ -129,3 +129,30 @@ def test_retry_times_become_iso_text_on_upgrade(tmp_path: Path) -> None:
     upgraded.conn.close()
     # 1795251900 s after the epoch, in the one form every other time is stored in.
     assert rows == {"later": "2026-11-21T09:05:00+00:00", "now": ""}
+
+
+def test_two_openers_of_a_fresh_cache_migrate_it_once_without_error(tmp_path: Path) -> None:
+    # The app's worker and its sync thread (or two kiosk processes) open a new cache together.
+    import threading
+
+    for attempt in range(15):
+        path = tmp_path / f"fresh-{attempt}.sqlite"
+        start = threading.Barrier(4)
+        errors: list[BaseException] = []
+
+        def open_together(target: Path = path, barrier: threading.Barrier = start) -> None:
+            barrier.wait()
+            try:
+                open_cache(str(target)).conn.close()
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_together) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        db = open_cache(str(path))
+        assert schema_version(db) == LATEST_VERSION
+        db.conn.close()
