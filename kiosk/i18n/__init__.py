@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("ar", "fr", "zgh", "en")
@@ -15,9 +18,25 @@ DOMAIN = "kiosk"
 Translator = Callable[[str], str]
 
 
+@dataclass(frozen=True)
+class Plural:
+    """A message whose wording depends on a count (Arabic has six forms, French two)."""
+
+    singular: str
+    plural: str
+
+
+PluralTranslator = Callable[[Plural, int], str]
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
+
+
+def NP_(singular: str, plural: str) -> Plural:
+    """Mark a plural message for extraction; `plural_translator` picks its form."""
+    return Plural(singular, plural)
 
 
 def is_rtl(lang: str) -> bool:
@@ -26,17 +45,34 @@ def is_rtl(lang: str) -> bool:
 
 
 @cache
-def _catalogue(lang: str) -> dict[str, str]:
+def _read(lang: str) -> Catalog:
     # Reading the .po directly keeps compiled .mo files (build artefacts) out of the repo;
     # the catalogues are small, and this runs once per language per process.
     po_file = resources.files(__package__).joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
     with po_file.open("rb") as handle:
-        catalog = read_po(handle, locale=None)
+        return read_po(handle, locale=None)
+
+
+@cache
+def _catalogue(lang: str) -> dict[str, str]:
     return {
-        str(message.id): str(message.string)
-        for message in catalog
-        if message.id and message.string and not message.fuzzy
+        message.id: str(message.string)
+        for message in _read(lang)
+        if isinstance(message.id, str) and message.id and message.string and not message.fuzzy
     }
+
+
+@cache
+def _plural_forms(lang: str) -> tuple[Callable[[int], int], dict[str, tuple[str, ...]]]:
+    catalog = _read(lang)
+    # The catalogue's own Plural-Forms header decides, as GNU gettext would.
+    choose = gettext.c2py(catalog.plural_expr)
+    forms = {
+        message.id[0]: tuple(message.string)
+        for message in catalog
+        if isinstance(message.id, tuple) and all(message.string) and not message.fuzzy
+    }
+    return choose, forms
 
 
 def translator(lang: str) -> Translator:
@@ -47,5 +83,20 @@ def translator(lang: str) -> Translator:
 
     def translate(message: str) -> str:
         return table.get(message, message)
+
+    return translate
+
+
+def plural_translator(lang: str) -> PluralTranslator:
+    """`(message, n)` -> the form of `message` for the count `n` in `lang` (not yet formatted)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
+    choose, table = _plural_forms(lang)
+
+    def translate(message: Plural, count: int) -> str:
+        forms = table.get(message.singular)
+        if forms is None:  # untranslated: English rules on the msgids
+            return message.singular if count == 1 else message.plural
+        return forms[min(choose(count), len(forms) - 1)]
 
     return translate

@@ -24,7 +24,7 @@ from device_drivers.document import (
 )
 from kiosk.domain.models import CertificateRequest, Service
 from kiosk.domain.validation import mask_cin, western_digits
-from kiosk.i18n import LANGUAGES, N_, is_rtl, translator
+from kiosk.i18n import LANGUAGES, N_, NP_, is_rtl, plural_translator, translator
 from offline_cache.protocol import PreRequest, Ticket, TicketSource
 
 # The second language printed under the service name: French for Arabic and Tamazight
@@ -34,7 +34,9 @@ PAPER_TIME_FORMAT = "%d/%m/%Y %H:%M"
 
 YOUR_NUMBER = N_("Your number")
 PEOPLE_AHEAD = N_("People ahead of you: {count}")
-ESTIMATED_WAIT = N_("Estimated wait: about {minutes} min")
+ESTIMATED_WAIT = NP_(
+    "Estimated wait: about {minutes} minute", "Estimated wait: about {minutes} minutes"
+)
 WAIT_UNAVAILABLE = N_("Wait estimate unavailable")
 TICKET_FOOTER = N_("Please wait until your number is called.")
 RECEIPT_TITLE = N_("Request receipt")
@@ -132,6 +134,7 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
 def wait_lines(ticket: Ticket) -> list[str]:
     """People ahead and the estimated wait, in the ticket's language (paper and screen)."""
     _ = translator(ticket.language)
+    plural = plural_translator(ticket.language)
     if ticket.people_ahead is None and ticket.estimated_wait_s is None:
         return [_(WAIT_UNAVAILABLE)]
     lines = []
@@ -139,7 +142,7 @@ def wait_lines(ticket: Ticket) -> list[str]:
         lines.append(_(PEOPLE_AHEAD).format(count=ticket.people_ahead))
     if ticket.estimated_wait_s is not None:
         minutes = max(1, math.ceil(ticket.estimated_wait_s / 60))
-        lines.append(_(ESTIMATED_WAIT).format(minutes=minutes))
+        lines.append(plural(ESTIMATED_WAIT, minutes).format(minutes=minutes))
     return lines
 
 
