@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -10,16 +9,17 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from device_drivers.bidi import rtl_line_runs
 from device_drivers.document import Align, Script, Size
 
 FONTS_PACKAGE = "assets"
 _FONT_FILES: dict[tuple[Script, bool], str] = {
-    (Script.ARABIC, False): "NotoSansArabic-Regular.ttf",
-    (Script.ARABIC, True): "NotoSansArabic-Bold.ttf",
-    (Script.TIFINAGH, False): "NotoSansTifinagh-Regular.ttf",
-    # Noto has no bold Tifinagh: bold Tifinagh lines use the regular face.
-    (Script.TIFINAGH, True): "NotoSansTifinagh-Regular.ttf",
+    # GAU Sans: the Noto script font with Noto Sans's Latin letters, digits and punctuation
+    # merged in (assets/fonts/build_merged_fonts.py), so one font draws a whole line.
+    (Script.ARABIC, False): "GAUSansArabic-Regular.ttf",
+    (Script.ARABIC, True): "GAUSansArabic-Bold.ttf",
+    # Noto has no bold Tifinagh: the bold face has regular Tifinagh and bold Latin.
+    (Script.TIFINAGH, False): "GAUSansTifinagh-Regular.ttf",
+    (Script.TIFINAGH, True): "GAUSansTifinagh-Bold.ttf",
     (Script.LATIN, False): "NotoSans-Regular.ttf",
     (Script.LATIN, True): "NotoSans-Bold.ttf",
 }
@@ -39,7 +39,7 @@ def fonts_dir() -> Path:
 
 
 def font_path(script: Script, bold: bool) -> str:
-    """Filesystem path of the packaged Noto font for a script."""
+    """Filesystem path of the packaged font for a script (GAU Sans, or Noto Sans for Latin)."""
     return str(fonts_dir() / _FONT_FILES[(script, bold)])
 
 
@@ -60,91 +60,10 @@ def _shaping(script: Script) -> tuple[str, str]:
     return "ltr", "zgh" if script is Script.TIFINAGH else "fr"
 
 
-@cache
-def _has_glyph(script: Script, bold: bool, char: str) -> bool:
-    if char.isspace():
-        return True
-    font = font_for(script, Size.NORMAL, bold)
-    return _glyph_bitmap(font, char) != _glyph_bitmap(font, "\uffff")
-
-
-def _glyph_bitmap(font: ImageFont.FreeTypeFont, char: str) -> bytes:
-    canvas = Image.new("L", (int(font.size) * 2, int(font.size) * 2), 0)
-    ImageDraw.Draw(canvas).text((0, 0), char, font=font, fill=255)
-    return canvas.tobytes()
-
-
-@dataclass(frozen=True)
-class _Run:
-    """Characters drawn with one font in one direction (rtl runs are in logical order)."""
-
-    text: str
-    script: Script
-    rtl: bool = False
-
-
-_MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
-
-
-def _font_runs(text: str, script: Script, bold: bool) -> list[_Run]:
-    """Split text into runs the script's font can draw and runs that need the Latin font.
-
-    Noto's Arabic font has no Latin letters and its Tifinagh font has no digits or
-    punctuation: a masked name or a count inside a translated sentence falls back to
-    Noto Sans. Digits, punctuation and spaces stay with the run they follow.
-    """
-    runs: list[_Run] = []
-    for char in text:
-        if char.isalpha():
-            # Letters decide the run; digits, punctuation and spaces follow the letters
-            # before them, so "AB****56" stays one Latin run.
-            wanted = script if _has_glyph(script, bold, char) else Script.LATIN
-        elif runs and _has_glyph(runs[-1].script, bold, char):
-            wanted = runs[-1].script
-        else:
-            wanted = script if _has_glyph(script, bold, char) else Script.LATIN
-        if runs and runs[-1].script is wanted:
-            runs[-1] = _Run(runs[-1].text + char, wanted)
-        else:
-            runs.append(_Run(char, wanted))
-    return runs
-
-
-def _visual_runs(text: str, script: Script, bold: bool) -> list[_Run]:
-    """The runs of one line from left to right, each with its font and direction."""
-    if script is not Script.ARABIC:
-        return _font_runs(text, script, bold)
-    runs: list[_Run] = []
-    for directional in rtl_line_runs(text):
-        if not directional.rtl:
-            # Latin words and numbers read left to right, in Noto Sans, which has them all.
-            runs.append(_Run(directional.text, Script.LATIN))
-            continue
-        for piece in reversed(_font_runs(directional.text, Script.ARABIC, bold)):
-            if piece.script is Script.ARABIC:
-                runs.append(_Run(piece.text, Script.ARABIC, rtl=True))
-            else:
-                # Punctuation the Arabic font lacks: laid out here, mirrored as bidi requires.
-                runs.append(_Run(piece.text[::-1].translate(_MIRRORED), Script.LATIN))
-    return runs
-
-
-def _shaping_of(run: _Run) -> tuple[str, str]:
-    return (
-        ("rtl", "ar")
-        if run.rtl
-        else _shaping(Script.LATIN if run.script is Script.ARABIC else run.script)
-    )
-
-
 def line_width(text: str, script: Script, size: Size, bold: bool) -> float:
     """Advance width of a line in dots, as render_line would draw it."""
-    total = 0.0
-    for run in _visual_runs(text, script, bold):
-        direction, language = _shaping_of(run)
-        font = font_for(run.script, size, bold)
-        total += font.getlength(run.text, direction=direction, language=language)
-    return total
+    direction, language = _shaping(script)
+    return font_for(script, size, bold).getlength(text, direction=direction, language=language)
 
 
 def wrap_words(text: str, script: Script, size: Size, bold: bool, max_width: int) -> list[str]:
@@ -168,27 +87,28 @@ def wrap_words(text: str, script: Script, size: Size, bold: bool, max_width: int
 
 
 def render_line(text: str, script: Script, size: Size, bold: bool) -> Image.Image:
-    """One shaped line as a mode-"1" image (black = ink), cropped to its ink's bounding box."""
-    runs = _visual_runs(text.strip(), script, bold)
-    fonts = [font_for(run.script, size, bold) for run in runs]
-    ascent = max((font.getmetrics()[0] for font in fonts), default=1)
-    descent = max((font.getmetrics()[1] for font in fonts), default=1)
-    width = int(line_width(text.strip(), script, size, bold)) + ascent  # slack for overhangs
+    """One shaped line as a mode-"1" image (black = ink), cropped to its ink's bounding box.
+
+    The whole line is one Raqm layout in one font, as on screen: FriBiDi orders it (an
+    Arabic line is a right-to-left paragraph, its Latin words and numbers read left to
+    right inside it) and HarfBuzz shapes it.
+    """
+    line = text.strip()
+    font = font_for(script, size, bold)
+    direction, language = _shaping(script)
+    ascent, descent = font.getmetrics()
+    # Slack for overhangs.
+    width = int(font.getlength(line, direction=direction, language=language)) + ascent
     canvas = Image.new("L", (width + 2 * ascent, ascent * 2 + descent * 2), 0)
-    draw = ImageDraw.Draw(canvas)
-    x = float(ascent)
-    for run, font in zip(runs, fonts, strict=True):
-        direction, language = _shaping_of(run)
-        draw.text(
-            (x, ascent * 1.5),
-            run.text,
-            font=font,
-            fill=255,
-            anchor="ls",
-            direction=direction,
-            language=language,
-        )
-        x += font.getlength(run.text, direction=direction, language=language)
+    ImageDraw.Draw(canvas).text(
+        (float(ascent), ascent * 1.5),
+        line,
+        font=font,
+        fill=255,
+        anchor="ls",
+        direction=direction,
+        language=language,
+    )
     ink = canvas.point(lambda value: 255 if value >= _INK_THRESHOLD else 0)
     box = ink.getbbox()
     if box is None:
