@@ -81,7 +81,7 @@ frames(1)  # the first frame of the home screen: interactive from here
 ready = time.time()
 
 # Tap to visible response: a touch on "take a ticket", until the frame showing the screen.
-button = app.root.current_screen.ids.take_ticket
+button = app.root.current_screen.take_ticket
 x, y = button.to_window(*button.center)
 taps = []
 for _ in range(5):

@@ -40,6 +40,10 @@ class KioskSection:
 
     id: str = "kiosk-demo-1"
     annex_name: str = "Annexe administrative 5 - Berkane"
+    # The name on the home screen in the other languages (empty: the name above is shown).
+    annex_name_ar: str = "الملحقة الإدارية 5 - بركان"
+    annex_name_zgh: str = "ⵜⴰⵎⵙⵙⵓⴷⵙⵜ ⵜⴰⵏⴱⴰⴹⵜ 5 - ⴱⵔⴽⴰⵏ"
+    annex_name_en: str = "Administrative annex 5 - Berkane"
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     default_language: str = "ar"
     timezone: str = "Africa/Casablanca"
@@ -48,6 +52,11 @@ class KioskSection:
     # Pixels per inch of the touchscreen (a 21.5" 1080x1920 panel: about 102), so that
     # touch targets can be checked in centimetres.
     screen_dpi: int = 102
+
+    def annex_name_in(self, lang: str) -> str:
+        """The annex's name in `lang` (the French name where none is configured)."""
+        named: str = getattr(self, f"annex_name_{lang}", "")
+        return named or self.annex_name
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,10 @@ def _plural_forms(lang: str) -> tuple[Callable[[int], int], dict[str, tuple[str,
     forms = {
         message.id[0]: tuple(message.string)
         for message in catalog
-        if isinstance(message.id, tuple) and all(message.string) and not message.fuzzy
+        if isinstance(message.id, tuple)
+        and isinstance(message.string, tuple)
+        and all(message.string)
+        and not message.fuzzy
     }
     return choose, forms
 

@@ -17,6 +17,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.i18n import is_rtl, translator
 from kiosk.services.faults import GENERIC_MESSAGE
+from kiosk.services.scanning import ScannedCode
 from kiosk.ui import theme
 from kiosk.ui.context import AppContext
 from kiosk.ui.screens import SCREENS
@@ -56,7 +57,7 @@ class KioskApp(App):  # type: ignore[misc]
     # --- building ------------------------------------------------------------------------
 
     def build(self) -> ScreenManager:
-        for name in ("theme", *SCREENS):
+        for name in ("theme", "widgets", "journey", *SCREENS):
             # By package path, never by working directory: the kiosk runs from anywhere.
             kv = resources.files("kv").joinpath(f"{name}.kv")
             with resources.as_file(kv) as path:
@@ -74,11 +75,16 @@ class KioskApp(App):  # type: ignore[misc]
         if self.context.sync is not None:
             self.context.sync.worker.add_listener(self._on_connectivity)
             self.context.sync.start()
+        if self.context.scanner is not None:
+            self.context.scanner.listen(self._on_scan)
+            self.context.scanner.start()
         return manager
 
     def on_stop(self) -> None:
         if self.context.sync is not None:
             self.context.sync.stop()
+        if self.context.scanner is not None:
+            self.context.scanner.stop()
         self.worker.shutdown()
 
     # --- language -------------------------------------------------------------------------
@@ -135,6 +141,14 @@ class KioskApp(App):  # type: ignore[misc]
 
     def _on_keyboard(self, _window: Any, key: int, *_args: Any) -> bool:
         return self.kiosk_mode and key in ESCAPE_KEYS
+
+    def _on_scan(self, code: ScannedCode) -> None:
+        # Called on the scanner's thread, like the connectivity listener below.
+        def deliver(_dt: float) -> None:
+            self._restart_inactivity()
+            self.root.current_screen.on_scan(code.kind.value, code.value)
+
+        Clock.schedule_once(deliver)
 
     def _on_connectivity(self, snapshot: ConnectivitySnapshot) -> None:
         # Called on the sync worker's thread: hop to the UI thread before touching widgets.

@@ -14,14 +14,27 @@ TEXT = (0.08, 0.12, 0.14, 1)  # body text on BACKGROUND / SURFACE
 MUTED_TEXT = (0.22, 0.27, 0.30, 1)
 ALERT = (0.55, 0.10, 0.05, 1)  # a printer fault, offline: still 7:1 on white
 ONLINE = (0.0, 0.33, 0.13, 1)
+NOTICE_BACKGROUND = (1.0, 0.96, 0.85, 1)  # a warm panel for the annex's notices
 
 # Sizes in density-independent pixels (Kivy's dp); the tests convert with the DPI.
 TOUCH_TARGET_MIN_CM = 2.0
 BUTTON_HEIGHT_DP = 140
+# The back button, language buttons and title bar: 2.7 cm, lower so landscape keeps room.
+BAR_HEIGHT_DP = 110
+PADDING_DP = 48
 TITLE_SP = 44
 BODY_SP = 30
 BIG_NUMBER_SP = 180
 SPACING_DP = 24
+# Keys: 84 dp is 2.1 cm at the 102 dpi of a 21.5" 1080x1920 panel; twelve Arabic keys fit a row.
+KEY_HEIGHT_DP = 84
+KEY_SPACING_DP = 8
+KEY_SP = 34
+FIELD_HEIGHT_DP = 100
+ICON_DP = 96
+TILE_HEIGHT_DP = 230
+LANGUAGE_BUTTON_DP = 150  # when the language buttons share the top bar (landscape)
+BACK_BUTTON_DP = 240
 
 _FONT_FILES = {
     ("ar", False): "GAUSansArabic-Regular.ttf",
@@ -39,6 +52,12 @@ def font_path(lang: str, bold: bool = False) -> str:
     """The font file that draws every character of `lang`, Latin ticket numbers included."""
     folder = resources.files("assets").joinpath("fonts")
     return str(Path(str(folder)) / _FONT_FILES[(lang, bold)])
+
+
+def icon_path(name: str) -> str:
+    """A white pictogram of assets/icons (tinted by the widget that shows it)."""
+    folder = resources.files("assets").joinpath("icons")
+    return str(Path(str(folder)) / f"{name}.png")
 
 
 def relative_luminance(rgba: tuple[float, ...]) -> float:

@@ -8,7 +8,6 @@ events take, never by calling a handler. Waits pump the event loop until a condi
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -105,10 +104,12 @@ class AppDriver:
 
     def buttons(self, root: Any | None = None) -> list[Any]:
         """Every enabled button shown under `root` (the current screen by default)."""
-        from kivy.uix.button import Button
+        from kivy.uix.behaviors import ButtonBehavior
 
         return [
-            w for w in (root or self.screen()).walk() if isinstance(w, Button) and not w.disabled
+            w
+            for w in (root or self.screen()).walk()
+            if isinstance(w, ButtonBehavior) and not w.disabled
         ]
 
     def button(self, text: str) -> Any:
@@ -126,12 +127,20 @@ class AppDriver:
     def screenshot(self, name: str) -> Path:
         """Save what the screen shows as `<artefacts>/<name>.png`."""
         from kivy.core.window import Window
+        from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
+        from PIL import Image
 
         self.pump(3)
         self.artefacts.mkdir(parents=True, exist_ok=True)
-        saved = Path(Window.screenshot(name=str(self.artefacts / f"{name}.png")))
+        # RGBA rows are whole 4-byte words at any width: Kivy's own RGB screenshot comes out
+        # sheared on a 1366-pixel-wide screen.
+        width, height = Window.size
+        pixels = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
+        picture = Image.frombytes("RGBA", (width, height), pixels).transpose(
+            Image.Transpose.FLIP_TOP_BOTTOM
+        )
         target = self.artefacts / f"{name}.png"
-        shutil.move(saved, target)
+        picture.convert("RGB").save(target, optimize=True)
         return target
 
 

@@ -10,7 +10,7 @@ from tests.support.ui_driver import AppDriver
 
 def _take_ticket(kiosk: AppDriver, family_index: int = 0) -> str:
     """Home → take a ticket → a family → its first service; returns the number shown."""
-    kiosk.tap(kiosk.screen().ids.take_ticket)
+    kiosk.tap(kiosk.screen().take_ticket)
     kiosk.wait_until(lambda: kiosk.app.root.current == "ticket")
     ticket_screen = kiosk.screen()
     families = kiosk.buttons(ticket_screen.ids.body)
@@ -72,12 +72,12 @@ def test_languages_switch_and_every_home_reads_in_its_language(home: AppDriver) 
     }
     for name, label in expected.items():
         home.tap(home.button(name))
-        assert home.screen().ids.take_ticket.text == label
+        assert home.screen().take_ticket.text == label
         home.screenshot(f"home-{home.app.lang}-portrait")
 
 
 def test_switching_language_mid_journey_keeps_the_journey(home: AppDriver) -> None:
-    home.tap(home.screen().ids.take_ticket)
+    home.tap(home.screen().take_ticket)
     home.wait_until(lambda: home.app.root.current == "ticket")
     screen = home.screen()
     home.tap(home.buttons(screen.ids.body)[0])  # a family: now on its services
@@ -96,7 +96,7 @@ def test_switching_language_mid_journey_keeps_the_journey(home: AppDriver) -> No
 def test_escape_and_alt_f4_do_nothing_in_kiosk_mode(home: AppDriver) -> None:
     from kivy.core.window import Window
 
-    home.tap(home.screen().ids.take_ticket)
+    home.tap(home.screen().take_ticket)
     home.press_key(27)  # Escape
     home.press_key(285, ["alt"])  # F4 with Alt
     # The window manager's close request (Alt+F4 under X) is refused as handled.
@@ -106,7 +106,7 @@ def test_escape_and_alt_f4_do_nothing_in_kiosk_mode(home: AppDriver) -> None:
 
 
 def test_inactivity_returns_home_and_forgets_the_journey(home: AppDriver) -> None:
-    home.tap(home.screen().ids.take_ticket)
+    home.tap(home.screen().take_ticket)
     home.wait_until(lambda: home.app.root.current == "ticket")
     screen = home.screen()
     home.tap(home.buttons(screen.ids.body)[0])
@@ -129,7 +129,7 @@ def test_every_button_is_at_least_two_centimetres_tall(home: AppDriver) -> None:
             assert button.height / dpi * 2.54 >= 2.0, (button.text, button.height)
             seen.append(button.text)
         if step == 0:
-            home.tap(home.screen().ids.take_ticket)
+            home.tap(home.screen().take_ticket)
             home.wait_until(lambda: home.app.root.current == "ticket")
         else:
             home.tap(home.buttons(home.screen().ids.body)[0])
@@ -139,7 +139,7 @@ def test_every_button_is_at_least_two_centimetres_tall(home: AppDriver) -> None:
 def test_a_bug_in_a_screen_sends_the_citizen_home_with_an_apology(home: AppDriver) -> None:
     from kivy.clock import Clock
 
-    home.tap(home.screen().ids.take_ticket)
+    home.tap(home.screen().take_ticket)
     home.wait_until(lambda: home.app.root.current == "ticket")
 
     def broken(_dt: float) -> None:

@@ -140,12 +140,16 @@ def test_two_openers_of_a_fresh_cache_migrate_it_once_without_error(tmp_path: Pa
         start = threading.Barrier(4)
         errors: list[BaseException] = []
 
-        def open_together(target: Path = path, barrier: threading.Barrier = start) -> None:
+        def open_together(
+            target: Path = path,
+            barrier: threading.Barrier = start,
+            failures: list[BaseException] = errors,
+        ) -> None:
             barrier.wait()
             try:
                 open_cache(str(target)).conn.close()
             except BaseException as exc:
-                errors.append(exc)
+                failures.append(exc)
 
         threads = [threading.Thread(target=open_together) for _ in range(4)]
         for thread in threads:

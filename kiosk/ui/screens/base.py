@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kivy.core.window import Window
 from kivy.factory import Factory
+from kivy.metrics import dp, sp
 from kivy.uix.screenmanager import Screen
 
+from kiosk.i18n import N_
 from kiosk.ui import theme
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard, TextField
+from kiosk.ui.widgets.tile import IconButton
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
 # Each language named in its own script, so a reader finds theirs whatever is shown now.
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "en": "English"}
+BACK = N_("Back")
+DONE = N_("Done")
+
+
+def landscape() -> bool:
+    """Whether the screen is wider than tall (1920×1080, 1366×768 panels)."""
+    return bool(Window.width > Window.height)
 
 
 class KioskScreen(Screen):  # type: ignore[misc]
@@ -42,7 +54,15 @@ class KioskScreen(Screen):  # type: ignore[misc]
         """Lay `widgets` out in reading order: from the left in French, from the right in Arabic."""
         row.clear_widgets()
         for widget in reversed(widgets) if self.app.rtl else widgets:
+            if widget.parent is not None:
+                widget.parent.remove_widget(widget)
             row.add_widget(widget)
+
+    def icon_button(self, text: str, icon: str) -> IconButton:
+        """A wide button, its pictogram leading the reading direction."""
+        button = IconButton(text=text, icon=theme.icon_path(icon))
+        self.order_for_reading(button, button.ids.picture, button.ids.label)
+        return button
 
     def tr(self, message: str) -> str:
         """`message` in the citizen's current language."""
@@ -56,3 +76,54 @@ class KioskScreen(Screen):  # type: ignore[misc]
 
     def show_notice(self, text: str) -> None:
         """A one-line notice (an apology after a fault); screens that have none ignore it."""
+
+    def on_scan(self, kind: str, value: str) -> None:
+        """A code read by the scanner while this screen is shown; most screens ignore it."""
+
+
+class JourneyScreen(KioskScreen):
+    """A journey in the shared frame (kv/journey.kv): back, title, languages, body, keyboard."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_language_buttons(self.ids.languages)
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.on_change = self.on_typed
+        Window.bind(size=lambda *_args: self.arrange_frame())
+
+    def arrange_frame(self, back_text: str = BACK, back_enabled: bool = True) -> None:
+        """Back leads the reading direction; in landscape the languages join the top bar."""
+        self.ids.back.text = self.tr(back_text)
+        self.ids.back.disabled = not back_enabled
+        header = [self.ids.back, self.ids.title]
+        wide = landscape()
+        # A 768-pixel-tall screen has no room for a row of its own under the title: in
+        # landscape the languages join the top bar, and the bar's texts get smaller.
+        self.ids.title.font_size = sp(theme.TITLE_SP * (0.75 if wide else 1))
+        self.ids.back.width = dp(theme.BACK_BUTTON_DP * (0.8 if wide else 1))
+        for button in self._language_buttons:
+            button.size_hint_x = None if wide else 1
+            button.width = dp(theme.LANGUAGE_BUTTON_DP)
+            button.font_size = sp(theme.BODY_SP - (6 if wide else 0))
+        if wide:
+            self.order_for_reading(self.ids.top_bar, *header, *self._language_buttons)
+            self._language_row.height = 0
+        else:
+            self.order_for_reading(self.ids.top_bar, *header)
+            self._language_row.height = dp(theme.BAR_HEIGHT_DP)
+            self.order_language_buttons()
+
+    def show_keyboard(self, field: TextField | None) -> None:
+        """Give `field` the on-screen keys (None: hide the keyboard)."""
+        footer = self.ids.footer
+        footer.clear_widgets()
+        if field is None:
+            self.keyboard.target = None
+            return
+        self.keyboard.translate = self.tr
+        self.keyboard.action_font = self.app.font_regular
+        self.keyboard.attach(field)
+        footer.add_widget(self.keyboard)
+
+    def on_typed(self) -> None:
+        """A key was pressed on the on-screen keyboard."""

@@ -1,21 +1,40 @@
-"""The home screen: annex, time, connection, languages, and the journeys a citizen can take."""
+"""The home screen: annex, time, connection, languages, journeys, queues and notices."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+import sqlite_utils
 from kivy.clock import Clock
+from kivy.factory import Factory
 
-from kiosk.i18n import N_
+from kiosk.i18n import N_, NP_, plural_translator
+from kiosk.services.home_board import QueueLine
 from kiosk.ui import theme
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, landscape
+from kiosk.ui.widgets.tile import JourneyTile
 
 TAKE_TICKET = N_("Take a queue ticket")
+FOLLOW_APPLICATION = N_("Follow a passport or firearm-licence application")
+GUIDE = N_("Guide of procedures")
 ONLINE = N_("Connected to the central server")
 OFFLINE = N_("No network: tickets still work")
 DEGRADED = N_("Central server unavailable: tickets still work")
 CONNECTIVITY = {"online": ONLINE, "offline": OFFLINE, "degraded": DEGRADED}
+QUEUES = N_("Waiting now")
+NOTICES = N_("Notices")
+NOT_AVAILABLE = N_("not available")
+PEOPLE_WAITING = NP_("{count} person waiting", "{count} people waiting")
+ABOUT_MINUTES = NP_("about {minutes} minute", "about {minutes} minutes")
+NOBODY_WAITING = N_("no wait")
+# The journeys on the home screen: (screen, label, icon). Part 2 adds the CAU account here.
+JOURNEYS = (
+    ("ticket", TAKE_TICKET, "ticket"),
+    ("status", FOLLOW_APPLICATION, "status"),
+    ("guide", GUIDE, "guide"),
+)
+BOARD_REFRESH_S = 20
 
 
 class HomeScreen(KioskScreen):
@@ -24,24 +43,127 @@ class HomeScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._notice = ""
+        self.queues: list[QueueLine] = []
+        self.announcements: list[str] = []
         self.add_language_buttons(self.ids.languages)
-        self.app.bind(connectivity=lambda *_args: self.refresh_texts())
-        Clock.schedule_interval(lambda _dt: self._tick(), 20)
+        self.tiles: dict[str, Any] = {}
+        for screen, _label, icon in JOURNEYS:
+            tile = JourneyTile(icon=theme.icon_path(icon))
+            tile.bind(on_release=lambda _tile, chosen=screen: self.start(chosen))
+            self.tiles[screen] = tile
+        self.app.bind(connectivity=lambda *_args: self._connectivity_changed())
+        Clock.schedule_interval(lambda _dt: self._tick(), BOARD_REFRESH_S)
+
+    # --- what the citizen does -------------------------------------------------------------
+
+    def start(self, screen: str) -> None:
+        """The citizen chose a journey."""
+        self.show_notice("")
+        self.app.show(screen)
+
+    def start_ticket(self) -> None:
+        """The citizen chose "take a ticket"."""
+        self.start("ticket")
+
+    # --- drawing ---------------------------------------------------------------------------
 
     def refresh_texts(self) -> None:
-        self.ids.annex.text = self.app.context.config.kiosk.annex_name
-        self.ids.take_ticket.text = self.tr(TAKE_TICKET)
+        lang = self.app.lang
+        self.ids.annex.text = self.app.context.config.kiosk.annex_name_in(lang)
+        for screen, label, _icon in JOURNEYS:
+            self.tiles[screen].text = self.tr(label)
         state = self.app.connectivity
         self.ids.connectivity.text = self.tr(CONNECTIVITY.get(state, OFFLINE))
         self.ids.connectivity.color = theme.ONLINE if state == "online" else theme.ALERT
+        self.ids.connectivity_icon.source = theme.icon_path(
+            "online" if state == "online" else "offline"
+        )
+        self.ids.connectivity_icon.color = self.ids.connectivity.color
         self.ids.notice.text = self._notice
-        self._tick()
-        self.order_for_reading(self.ids.status_row, self.ids.clock, self.ids.connectivity)
+        self._show_clock()
+        self.order_for_reading(
+            self.ids.status_row,
+            self.ids.clock,
+            self.ids.connectivity_icon,
+            self.ids.connectivity,
+        )
         self.order_language_buttons()
+        self.ids.main.orientation = "horizontal" if landscape() else "vertical"
+        self.ids.journeys.clear_widgets()
+        for tile in self.tiles.values():
+            # Landscape: pictogram beside the name, tiles sharing the height left to them.
+            tile.orientation = "horizontal" if landscape() else "vertical"
+            tile.compact = landscape()
+            tile.size_hint_y = 1 if landscape() else None
+            self.ids.journeys.add_widget(tile)
+        self._draw_board()
+        self.load_board()  # notices are read in the language now shown
 
-    def _tick(self) -> None:
+    @property
+    def take_ticket(self) -> Any:
+        """The "take a ticket" tile (tests and part 2's screens reach it by name)."""
+        return self.tiles["ticket"]
+
+    def _draw_board(self) -> None:
+        board = self.ids.board
+        board.clear_widgets()
+        board.add_widget(Factory.SectionLabel(text=self.tr(QUEUES)))
+        families = self.app.context.catalogue.families
+        plural = plural_translator(self.app.lang)
+        for line in self.queues:
+            family = families.get(line.family)
+            name = family.names.get(self.app.lang, line.family) if family else line.family
+            if line.waiting is None:
+                figures = self.tr(NOT_AVAILABLE)
+            else:
+                figures = plural(PEOPLE_WAITING, line.waiting).format(count=line.waiting)
+                if line.wait_minutes:
+                    minutes = line.wait_minutes
+                    figures += " · " + plural(ABOUT_MINUTES, minutes).format(minutes=minutes)
+                elif line.wait_minutes == 0:
+                    figures += " · " + self.tr(NOBODY_WAITING)
+            row = Factory.QueueRow()
+            row.ids.letter.text = line.family
+            row.ids.name.text = name
+            row.ids.figures.text = figures
+            self.order_for_reading(row, row.ids.letter, row.ids.lines)
+            board.add_widget(row)
+        if self.announcements:
+            board.add_widget(Factory.SectionLabel(text=self.tr(NOTICES)))
+            for text in self.announcements:
+                board.add_widget(Factory.NoticeLabel(text=text))
+
+    def _show_clock(self) -> None:
         now = datetime.now(self.app.context.config.zone)
         self.ids.clock.text = now.strftime("%d/%m/%Y  %H:%M")
+
+    def _tick(self) -> None:
+        self._show_clock()
+        self.load_board()
+
+    def _connectivity_changed(self) -> None:
+        self.refresh_texts()  # and reload the board: a sync just ran or stopped
+
+    def load_board(self) -> None:
+        """Read the queues and notices on the worker; draw them when they arrive."""
+        context, lang = self.app.context, self.app.lang
+        families = list(context.catalogue.families)
+
+        def read(db: sqlite_utils.Database) -> tuple[list[QueueLine], list[str]]:
+            board = context.home_board(db)
+            return board.queues(families), board.announcements(lang)
+
+        self.app.worker.run(read, self._board_loaded, lambda _error: None)
+
+    def _board_loaded(self, board: tuple[list[QueueLine], list[str]]) -> None:
+        self.queues, self.announcements = board
+        self._draw_board()
+
+    def on_scan(self, kind: str, value: str) -> None:
+        """A dossier code scanned at the home screen opens its look-up, already filled in."""
+        if kind in ("passport_dossier", "firearm_dossier"):
+            self.start("status")
+            self.app.screens["status"].on_scan(kind, value)
 
     def show_notice(self, text: str) -> None:
         self._notice = text
@@ -49,8 +171,3 @@ class HomeScreen(KioskScreen):
 
     def reset(self) -> None:
         self.show_notice("")
-
-    def start_ticket(self) -> None:
-        """The citizen chose "take a ticket"."""
-        self.show_notice("")
-        self.app.show("ticket")

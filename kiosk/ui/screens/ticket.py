@@ -12,7 +12,7 @@ import sqlite_utils
 from kivy.clock import Clock, ClockEvent
 from kivy.core.image import Image as CoreImage
 from kivy.factory import Factory
-from kivy.metrics import dp, sp
+from kivy.metrics import dp
 from kivy.uix.image import Image
 
 from kiosk.i18n import N_
@@ -20,14 +20,12 @@ from kiosk.services.documents import YOUR_NUMBER, ticket_link, wait_lines
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.ui import theme
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from offline_cache.protocol import Ticket
 
 CHOOSE_FAMILY = N_("Which service are you here for?")
 CHOOSE_SERVICE = N_("Choose your procedure")
 PRINTING = N_("Printing your ticket…")
-BACK = N_("Back")
-DONE = N_("Done")
 PRINTED = N_("Take your ticket from the printer below the screen.")
 WHERE_TO_GO = N_("Please wait in the hall until your number is called.")
 SCAN_TICKET = N_("No ticket printed: note your number, or scan this code with your phone.")
@@ -45,12 +43,11 @@ class Step(Enum):
     FAILED = "failed"
 
 
-class TicketScreen(KioskScreen):
+class TicketScreen(JourneyScreen):
     """family → service → issue and print (on the worker) → the number."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.add_language_buttons(self.ids.languages)
         self.step = Step.FAMILY
         self.family: str | None = None
         self.ticket: Ticket | None = None
@@ -115,11 +112,9 @@ class TicketScreen(KioskScreen):
     def refresh_texts(self) -> None:
         body = self.ids.body
         body.clear_widgets()
-        self.ids.back.text = self.tr(DONE if self.step is Step.RESULT else BACK)
-        self.ids.back.disabled = self.step is Step.PRINTING
-        # The back button leads the reading direction: left in French, right in Arabic.
-        self.order_for_reading(self.ids.top_bar, self.ids.back, self.ids.title)
-        self.order_language_buttons()
+        self.arrange_frame(
+            DONE if self.step is Step.RESULT else BACK, back_enabled=self.step is not Step.PRINTING
+        )
         draw = {
             Step.FAMILY: self._draw_families,
             Step.SERVICE: self._draw_services,
@@ -132,7 +127,7 @@ class TicketScreen(KioskScreen):
     def _draw_families(self, body: Any) -> None:
         self.ids.title.text = self.tr(CHOOSE_FAMILY)
         for letter, family in self.app.context.catalogue.families.items():
-            button = Factory.BigButton(text=family.names.get(self.app.lang) or letter)
+            button = self.icon_button(family.names.get(self.app.lang) or letter, f"family-{letter}")
             button.bind(on_release=lambda _b, chosen=letter: self.choose_family(chosen))
             body.add_widget(button)
 
@@ -154,11 +149,7 @@ class TicketScreen(KioskScreen):
         shown = dataclasses.replace(self.ticket, language=self.app.lang)
         service = self.app.context.catalogue.service(shown.service_code)
         self.ids.title.text = self.tr(YOUR_NUMBER)
-        number = Factory.KioskLabel(
-            text=shown.number, font_name=self.app.font_bold, font_size=sp(theme.BIG_NUMBER_SP)
-        )
-        number.halign = "center"
-        body.add_widget(number)
+        body.add_widget(Factory.TicketNumber(text=shown.number))
         lines = [service.name(self.app.lang), *wait_lines(shown), self.tr(WHERE_TO_GO)]
         if self.printed.printed:
             lines.append(self.tr(PRINTED))

@@ -1,0 +1,213 @@
+"""Follow a passport or firearm-licence application: kind → dossier and CIN → its timeline."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import sqlite_utils
+from kivy.factory import Factory
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.i18n import N_
+from kiosk.services.faults import message_key
+from kiosk.services.scanning import CodeKind
+from kiosk.services.status import KINDS, Outcome, StatusLookup, stage_name
+from kiosk.ui.screens.base import BACK, DONE, JourneyScreen, landscape
+from kiosk.ui.widgets.keyboard import TextField
+
+TITLE = N_("Follow an application")
+CHOOSE_KIND = N_("Which application do you want to follow?")
+KIND_NAMES = {"passport": N_("Passport"), "firearm_licence": N_("Firearm licence")}
+DOSSIER_HINT = N_("Dossier number")
+CIN_HINT = N_("CIN number")
+LOOK_UP = N_("Look up")
+TYPE_OR_SCAN = N_("Type the dossier number from your receipt and your CIN, or scan the receipt.")
+TYPE_BOTH = N_("Type the dossier number from your receipt and your CIN.")
+LOOKING = N_("Looking up your application…")
+CURRENT_STAGE = N_("Current stage: {stage}")
+REASON = N_("Reason given by the administration: {reason}")
+AS_OF = N_("No network: this is the last known status, as of {moment}.")
+UPDATED = N_("Updated on {moment}")
+TRY_AGAIN = N_("Try again")
+SCREEN_TIME_FORMAT = "%d/%m/%Y %H:%M"
+DATE_FORMAT = "%d/%m/%Y"
+# The scanner's reading of each kind of dossier code.
+SCANNED_KINDS = {
+    CodeKind.PASSPORT_DOSSIER: "passport",
+    CodeKind.FIREARM_DOSSIER: "firearm_licence",
+}
+
+
+class Step(Enum):
+    """Where the citizen is in the look-up."""
+
+    KIND = "kind"
+    FORM = "form"
+    LOOKING = "looking"
+    ANSWER = "answer"
+
+
+class StatusScreen(JourneyScreen):
+    """kind → dossier number and CIN (keys or scanner) → the timeline, or one plain message."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dossier = TextField(uppercase=True, max_length=20, layouts=("azerty", "digits"))
+        self.cin = TextField(uppercase=True, max_length=8, layouts=("azerty", "digits"))
+        for field in (self.dossier, self.cin):
+            field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
+        self.step = Step.KIND
+        self.kind: str | None = None
+        self.answer: StatusLookup | None = None
+
+    # --- journey ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        self.step, self.kind, self.answer = Step.KIND, None, None
+        self.dossier.value = self.cin.value = ""
+        self.refresh_texts()
+
+    def go_back(self) -> None:
+        """Back one step: a failed look-up returns to the form with what was typed."""
+        if self.step is Step.FORM:
+            self.step = Step.KIND
+        elif self.step is Step.ANSWER and self._failed():
+            self.step = Step.FORM
+        elif self.step is not Step.LOOKING:
+            self.app.go_home()
+            return
+        self.refresh_texts()
+
+    def choose_kind(self, kind: str) -> None:
+        self.kind, self.step = kind, Step.FORM
+        self.refresh_texts()
+
+    def look_up(self) -> None:
+        """Ask the server (or the cache) on the worker; the screen says it is looking."""
+        assert self.kind is not None
+        kind, dossier, cin = self.kind, self.dossier.value, self.cin.value
+        self.step = Step.LOOKING
+        self.refresh_texts()
+        context = self.app.context
+
+        def lookup(db: sqlite_utils.Database) -> StatusLookup:
+            return context.status(db).lookup(kind, dossier, cin)
+
+        self.app.worker.run(lookup, self._answered, self._fault)
+
+    def _answered(self, answer: StatusLookup) -> None:
+        if self.step is not Step.LOOKING:
+            return  # the citizen left (inactivity): the answer is not for the next one
+        self.answer, self.step = answer, Step.ANSWER
+        self.refresh_texts()
+
+    def _fault(self, error: BaseException) -> None:
+        self._answered(StatusLookup(Outcome.NEEDS_NETWORK, message_key=message_key(error)))
+
+    def _failed(self) -> bool:
+        return self.answer is not None and self.answer.status is None
+
+    def on_scan(self, kind: str, value: str) -> None:
+        """A receipt's dossier code fills kind and number; a CAU card fills the CIN."""
+        if self.step is Step.LOOKING:
+            return
+        scanned = CodeKind(kind)
+        if scanned in SCANNED_KINDS:
+            self.kind, self.dossier.value = SCANNED_KINDS[scanned], value
+        elif scanned is CodeKind.CAU_CARD:
+            self.cin.value = value
+        else:
+            return
+        if self.kind is not None:
+            self.step = Step.FORM
+        self.refresh_texts()
+
+    def on_typed(self) -> None:
+        self._update_look_up_button()
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def refresh_texts(self) -> None:
+        self.arrange_frame(
+            DONE if self.step is Step.ANSWER and not self._failed() else BACK,
+            back_enabled=self.step is not Step.LOOKING,
+        )
+        body = self.ids.body
+        body.clear_widgets()
+        self.show_keyboard(None)
+        draw = {
+            Step.KIND: self._draw_kinds,
+            Step.FORM: self._draw_form,
+            Step.LOOKING: self._draw_looking,
+            Step.ANSWER: self._draw_answer,
+        }[self.step]
+        draw(body)
+
+    def _draw_kinds(self, body: Any) -> None:
+        self.ids.title.text = self.tr(CHOOSE_KIND)
+        for kind in KINDS:
+            button = self.icon_button(self.tr(KIND_NAMES[kind]), kind)
+            button.bind(on_release=lambda _b, chosen=kind: self.choose_kind(chosen))
+            body.add_widget(button)
+
+    def _draw_form(self, body: Any) -> None:
+        assert self.kind is not None
+        self.ids.title.text = self.tr(KIND_NAMES[self.kind])
+        self.dossier.hint, self.cin.hint = self.tr(DOSSIER_HINT), self.tr(CIN_HINT)
+        self.look_up_button = Factory.BigButton(text=self.tr(LOOK_UP))
+        self.look_up_button.bind(on_release=lambda _b: self.look_up())
+        self._update_look_up_button()
+        fields = [self.dossier, self.cin]
+        if landscape():
+            # Fields and button on one line: the keyboard needs the rest of a short screen.
+            row = BoxLayout(spacing=self.ids.body.spacing, size_hint_y=None)
+            row.height = self.dossier.height
+            self.look_up_button.height = row.height
+            self.order_for_reading(row, *fields, self.look_up_button)
+            body.add_widget(row)
+        else:
+            for field in fields:
+                body.add_widget(field)
+            body.add_widget(self.look_up_button)
+        scanner = self.app.context.scanner is not None
+        body.add_widget(Factory.KioskLabel(text=self.tr(TYPE_OR_SCAN if scanner else TYPE_BOTH)))
+        self.show_keyboard(self.keyboard.target or self.dossier)
+
+    def _update_look_up_button(self) -> None:
+        button = getattr(self, "look_up_button", None)
+        if button is not None:
+            button.disabled = not (self.dossier.value.strip() and self.cin.value.strip())
+
+    def _draw_looking(self, body: Any) -> None:
+        self.ids.title.text = self.tr(LOOKING)
+
+    def _draw_answer(self, body: Any) -> None:
+        answer = self.answer
+        assert answer is not None
+        if answer.status is None:
+            self.ids.title.text = self.tr(TITLE)
+            body.add_widget(Factory.AlertLabel(text=self.tr(answer.message_key or "")))
+            again = Factory.BigButton(text=self.tr(TRY_AGAIN))
+            again.bind(on_release=lambda _b: self.go_back())
+            body.add_widget(again)
+            return
+        status, zone = answer.status, self.app.context.config.zone
+        self.ids.title.text = self.tr(KIND_NAMES.get(status.kind, TITLE))
+        body.add_widget(Factory.KioskLabel(text=status.dossier_number))
+        if answer.outcome is Outcome.CACHED and answer.as_of is not None:
+            moment = answer.as_of.astimezone(zone).strftime(SCREEN_TIME_FORMAT)
+            body.add_widget(Factory.AlertLabel(text=self.tr(AS_OF).format(moment=moment)))
+        current = self.tr(stage_name(status.stage))
+        body.add_widget(Factory.TitleLabel(text=self.tr(CURRENT_STAGE).format(stage=current)))
+        if status.reason:
+            body.add_widget(Factory.KioskLabel(text=self.tr(REASON).format(reason=status.reason)))
+        for entry in status.timeline:
+            row = Factory.TimelineRow()
+            row.ids.date.text = entry.date.astimezone(zone).strftime(DATE_FORMAT)
+            row.ids.stage.text = self.tr(stage_name(entry.stage))
+            row.ids.dot.reached = entry.stage == status.stage
+            self.order_for_reading(row, row.ids.dot, row.ids.date, row.ids.stage)
+            body.add_widget(row)
+        updated = status.updated_at.astimezone(zone).strftime(SCREEN_TIME_FORMAT)
+        body.add_widget(Factory.MutedLabel(text=self.tr(UPDATED).format(moment=updated)))

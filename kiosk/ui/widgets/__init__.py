@@ -1,0 +1,1 @@
+"""Widgets the screens share: the on-screen keyboards and the fields they type into."""

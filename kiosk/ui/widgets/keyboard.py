@@ -1,0 +1,167 @@
+"""On-screen keyboards (Arabic, AZERTY, Tifinagh, digits) and the field they type into.
+
+No system keyboard ever appears: fields are labels that take taps, and keys are buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kivy.factory import Factory
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+
+from kiosk.i18n import N_
+from kiosk.ui import theme
+
+DELETE = N_("Delete")
+SPACE = N_("Space")
+
+# Rows as on the physical keyboards sold in Morocco (Arabic 101, French AZERTY); Tifinagh in
+# the IRCAM alphabet's order. Keys never mirror: a keyboard is a place, not a sentence.
+LAYOUTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "arabic": (
+        tuple("ضصثقفغعهخحجد"),
+        tuple("شسيبلاتنمكطذ"),
+        tuple("ئءؤرىةوزظأإآ"),
+    ),
+    "azerty": (
+        tuple("1234567890"),
+        tuple("azertyuiop"),
+        tuple("qsdfghjklm"),
+        tuple("wxcvbnéèàç-"),
+    ),
+    "tifinagh": (
+        ("ⴰ", "ⴱ", "ⴳ", "ⴳⵯ", "ⴷ", "ⴹ", "ⴻ", "ⴼ", "ⴽ", "ⴽⵯ", "ⵀ"),
+        ("ⵃ", "ⵄ", "ⵅ", "ⵇ", "ⵉ", "ⵊ", "ⵍ", "ⵎ", "ⵏ", "ⵓ", "ⵔ"),
+        ("ⵕ", "ⵖ", "ⵙ", "ⵚ", "ⵛ", "ⵜ", "ⵟ", "ⵡ", "ⵢ", "ⵣ", "ⵥ"),
+    ),
+    "digits": (tuple("123"), tuple("456"), tuple("789"), tuple("-0")),
+}
+# Each layout's switch key, written in its own script so a reader recognises theirs.
+SWITCH_LABELS = {"arabic": "أ ب ت", "azerty": "A Z E", "tifinagh": "ⴰ ⴱ ⴳ", "digits": "1 2 3"}
+LAYOUT_FONTS = {"arabic": "ar", "azerty": "fr", "tifinagh": "zgh", "digits": "fr"}
+# The layout a citizen reading each language expects first when typing words.
+WORD_LAYOUT = {"ar": "arabic", "fr": "azerty", "zgh": "tifinagh", "en": "azerty"}
+
+
+class TextField(ButtonBehavior, Label):  # type: ignore[misc]
+    """A box that shows what was typed on the on-screen keyboard; a tap gives it the keys."""
+
+    hint = StringProperty("")
+    value = StringProperty("")
+    focused = BooleanProperty(False)
+    max_length = NumericProperty(40)
+    uppercase = BooleanProperty(False)
+    # Which keyboards this field offers, first one shown when it takes the keys.
+    layouts = ObjectProperty(("azerty",))
+
+    def on_value(self, *_args: Any) -> None:
+        self._show()
+
+    def on_hint(self, *_args: Any) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        self.text = self.value or self.hint
+        self.color = theme.TEXT if self.value else theme.MUTED_TEXT
+
+    def type(self, characters: str) -> None:
+        """Add what a key gives, within the field's length."""
+        if self.uppercase:
+            characters = characters.upper()
+        if len(self.value) + len(characters) <= self.max_length:
+            self.value += characters
+
+    def delete(self) -> None:
+        """Remove the last character typed."""
+        self.value = self.value[:-1]
+
+
+class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
+    """Keys for the focused field; layouts switch with keys written in each script."""
+
+    layout = StringProperty("azerty")
+    target = ObjectProperty(None, allownone=True)
+    # The app's translator for the two word keys (Delete, Space), and the current font.
+    translate: Callable[[str], str] = staticmethod(lambda message: message)
+    action_font = StringProperty("")
+    on_change: Callable[[], None] | None = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("orientation", "vertical")
+        super().__init__(**kwargs)
+        self.spacing = dp(theme.KEY_SPACING_DP)
+        self.size_hint_y = None
+        self.bind(layout=lambda *_a: self.redraw(), target=lambda *_a: self.redraw())
+
+    def attach(self, field: TextField) -> None:
+        """Type into `field` from now on, with its first layout unless the current one fits."""
+        if self.target is not None:
+            self.target.focused = False
+        field.focused = True
+        if self.layout not in field.layouts:
+            self.layout = field.layouts[0]
+        self.target = field
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Lay the keys of the current layout and the action row out again."""
+        self.clear_widgets()
+        rows = LAYOUTS[self.layout]
+        font = theme.font_path(LAYOUT_FONTS[self.layout])
+        for row in rows:
+            line = BoxLayout(spacing=dp(theme.KEY_SPACING_DP), size_hint_y=None)
+            line.height = dp(theme.KEY_HEIGHT_DP)
+            for key in row:
+                shown = key.upper() if self.target is not None and self.target.uppercase else key
+                button = Factory.KeyButton(text=shown, font_name=font)
+                button.bind(on_release=lambda _b, typed=key: self._type(typed))
+                line.add_widget(button)
+            self.add_widget(line)
+        self.add_widget(self._action_row())
+        count = len(rows) + 1
+        self.height = count * dp(theme.KEY_HEIGHT_DP) + (count - 1) * self.spacing
+
+    def _action_row(self) -> BoxLayout:
+        row = BoxLayout(spacing=dp(theme.KEY_SPACING_DP), size_hint_y=None)
+        row.height = dp(theme.KEY_HEIGHT_DP)
+        offered = self.target.layouts if self.target is not None else (self.layout,)
+        for layout in offered:
+            if layout == self.layout:
+                continue
+            switch = Factory.ActionKey(
+                text=SWITCH_LABELS[layout],
+                font_name=theme.font_path(LAYOUT_FONTS[layout]),
+                size_hint_x=0.6,
+            )
+            switch.bind(on_release=lambda _b, chosen=layout: setattr(self, "layout", chosen))
+            row.add_widget(switch)
+        if self.layout != "digits":
+            space = Factory.ActionKey(text=self.translate(SPACE), font_name=self.action_font)
+            space.bind(on_release=lambda _b: self._type(" "))
+            row.add_widget(space)
+        delete = Factory.ActionKey(
+            text=self.translate(DELETE), font_name=self.action_font, size_hint_x=0.8
+        )
+        delete.bind(on_release=lambda _b: self._delete())
+        row.add_widget(delete)
+        return row
+
+    def _type(self, characters: str) -> None:
+        if self.target is not None:
+            self.target.type(characters)
+            self._changed()
+
+    def _delete(self) -> None:
+        if self.target is not None:
+            self.target.delete()
+            self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()

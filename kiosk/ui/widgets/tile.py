@@ -1,0 +1,22 @@
+"""Buttons with a pictogram: the home screen's journey tiles and the journeys' choices."""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+
+class JourneyTile(ButtonBehavior, BoxLayout):  # type: ignore[misc]
+    """Tapping anywhere on the tile starts its journey (laid out in kv/home.kv)."""
+
+    text = StringProperty("")
+    icon = StringProperty("")
+    compact = BooleanProperty(False)  # landscape: pictogram beside a smaller name
+
+
+class IconButton(ButtonBehavior, BoxLayout):  # type: ignore[misc]
+    """A wide button with a pictogram before its label (laid out in kv/widgets.kv)."""
+
+    text = StringProperty("")
+    icon = StringProperty("")
