@@ -5,6 +5,7 @@ from __future__ import annotations
 from offline_cache.database import open_cache
 from offline_cache.protocol import TicketSource
 from tests.support.printer_emulator import SerialPrinterEmulator
+from tests.support.reference_server import ReferenceServer
 from tests.support.ui_driver import AppDriver
 
 
@@ -154,3 +155,29 @@ def test_a_bug_in_a_screen_sends_the_citizen_home_with_an_apology(home: AppDrive
     home.wait_until(apologised)
     assert home.screen().ids.notice.text.startswith("عذرا")
     assert home.app.root is not None  # the app is still running
+
+
+def test_server_stopped_mid_journey_the_next_ticket_comes_from_a_leased_block(
+    home: AppDriver, ui_server: ReferenceServer
+) -> None:
+    home.wait_until(lambda: home.app.connectivity == "online")
+    home.tap(home.screen().take_ticket)
+    screen = home.screen()
+    home.tap(home.buttons(screen.ids.body)[0])  # a family; the citizen reads the services
+    ui_server.stop()
+    try:
+
+        def offline_shown() -> bool:
+            """the home screen's state reads offline or degraded"""
+            return home.app.connectivity != "online"
+
+        home.wait_until(offline_shown)
+        assert home.app.screens["home"].ids.connectivity.text != "متصل بالخادم المركزي"
+        home.tap(home.buttons(screen.ids.body)[0])
+        home.wait_until(lambda: screen.ticket is not None and screen.ticket.number in home.texts())
+        number, source = _last_ticket(home)
+        assert number == screen.ticket.number
+        assert source is TicketSource.BLOCK  # numbered from the block leased while online
+        home.screenshot("ticket-offline-ar-portrait")
+    finally:
+        ui_server.restart()

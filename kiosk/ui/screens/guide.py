@@ -147,8 +147,8 @@ class GuideScreen(JourneyScreen):
         first = WORD_LAYOUT[self.app.lang]
         self.search_field.layouts = (first, *(k for k in WORD_LAYOUT.values() if k != first))
         self.search_field.layouts = tuple(dict.fromkeys(self.search_field.layouts))
-        self.keyboard.layout = first
         self.show_keyboard(self.search_field)
+        self.keyboard.layout = first
         self._draw_results(body)
 
     def _draw_results(self, body: Any) -> None:

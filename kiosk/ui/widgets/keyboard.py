@@ -89,7 +89,7 @@ class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
     target = ObjectProperty(None, allownone=True)
     # The app's translator for the two word keys (Delete, Space), and the current font.
     translate: Callable[[str], str] = staticmethod(lambda message: message)
-    action_font = StringProperty("")
+    action_font = StringProperty(theme.font_path("fr"))
     on_change: Callable[[], None] | None = None
 
     def __init__(self, **kwargs: Any) -> None:
