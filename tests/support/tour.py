@@ -79,11 +79,14 @@ def tour(driver: AppDriver, size: str) -> list[str]:
         problems.extend(audit(driver, where))
         driver.screenshot(where)
 
-    for lang, button in LANGUAGE_BUTTONS.items():
+    def home_in(lang: str) -> None:
         driver.app.go_home()
-        driver.pump(3)
-        driver.tap(driver.button(button))
+        driver.pump(2)
+        driver.tap(driver.button(LANGUAGE_BUTTONS[lang]))
         assert driver.app.lang == lang
+
+    for lang in LANGUAGE_BUTTONS:
+        home_in(lang)
         look("home")
         # Ticket: families, services, the number.
         driver.tap(driver.screen().take_ticket)
@@ -97,9 +100,7 @@ def tour(driver: AppDriver, size: str) -> list[str]:
         )
         look("ticket-number")
         # Status: kinds, the form with the keyboard, the timeline.
-        driver.app.go_home()
-        driver.pump(2)
-        driver.tap(driver.button(LANGUAGE_BUTTONS[lang]))
+        home_in(lang)
         driver.tap(driver.screen().tiles["status"])
         screen = driver.screen()
         look("status-kinds")
@@ -111,9 +112,7 @@ def tour(driver: AppDriver, size: str) -> list[str]:
         driver.wait_until(lambda s=screen: s.answer is not None)
         look("status-timeline")
         # Guide: subjects, a page, and the search with its keyboard.
-        driver.app.go_home()
-        driver.pump(2)
-        driver.tap(driver.button(LANGUAGE_BUTTONS[lang]))
+        home_in(lang)
         driver.tap(driver.screen().tiles["guide"])
         screen = driver.screen()
         look("guide-subjects")

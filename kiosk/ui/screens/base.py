@@ -113,6 +113,16 @@ class JourneyScreen(KioskScreen):
             self._language_row.height = dp(theme.BAR_HEIGHT_DP)
             self.order_language_buttons()
 
+    def add_family_buttons(self, body: Any) -> None:
+        """One button per ticket family, with its pictogram; a tap calls `choose_family`."""
+        for letter, family in self.app.context.catalogue.families.items():
+            button = self.icon_button(family.names.get(self.app.lang) or letter, f"family-{letter}")
+            button.bind(on_release=lambda _b, chosen=letter: self.choose_family(chosen))
+            body.add_widget(button)
+
+    def choose_family(self, letter: str) -> None:
+        """The citizen chose a family of procedures (screens that list families define it)."""
+
     def show_keyboard(self, field: TextField | None) -> None:
         """Give `field` the on-screen keys (None: hide the keyboard)."""
         footer = self.ids.footer

@@ -129,10 +129,7 @@ class GuideScreen(JourneyScreen):
         self.ids.title.text = self.tr(CHOOSE_FAMILY)
         self.search_field.hint = self.tr(SEARCH_HINT)
         body.add_widget(self.search_field)
-        for letter, family in self.app.context.catalogue.families.items():
-            button = self.icon_button(family.names.get(self.app.lang) or letter, f"family-{letter}")
-            button.bind(on_release=lambda _b, chosen=letter: self.choose_family(chosen))
-            body.add_widget(button)
+        self.add_family_buttons(body)
 
     def _draw_services(self, body: Any) -> None:
         self.ids.title.text = self.tr(CHOOSE_SERVICE)
@@ -145,8 +142,7 @@ class GuideScreen(JourneyScreen):
         self.search_field.hint = self.tr(SEARCH_HINT)
         # The citizen's own script first; the other keyboards are one key away.
         first = WORD_LAYOUT[self.app.lang]
-        self.search_field.layouts = (first, *(k for k in WORD_LAYOUT.values() if k != first))
-        self.search_field.layouts = tuple(dict.fromkeys(self.search_field.layouts))
+        self.search_field.layouts = tuple(dict.fromkeys((first, *WORD_LAYOUT.values())))
         self.show_keyboard(self.search_field)
         self.keyboard.layout = first
         self._draw_results(body)

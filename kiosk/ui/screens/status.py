@@ -7,12 +7,14 @@ from typing import Any
 
 import sqlite_utils
 from kivy.factory import Factory
+from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.i18n import N_
 from kiosk.services.faults import message_key
 from kiosk.services.scanning import CodeKind
 from kiosk.services.status import KINDS, Outcome, StatusLookup, stage_name
+from kiosk.ui import theme
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen, landscape
 from kiosk.ui.widgets.keyboard import TextField
 
@@ -57,6 +59,8 @@ class StatusScreen(JourneyScreen):
         self.cin = TextField(uppercase=True, max_length=8, layouts=("azerty", "digits"))
         for field in (self.dossier, self.cin):
             field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
+        self.look_up_button = Factory.BigButton()
+        self.look_up_button.bind(on_release=lambda _b: self.look_up())
         self.step = Step.KIND
         self.kind: str | None = None
         self.answer: StatusLookup | None = None
@@ -155,8 +159,10 @@ class StatusScreen(JourneyScreen):
         assert self.kind is not None
         self.ids.title.text = self.tr(KIND_NAMES[self.kind])
         self.dossier.hint, self.cin.hint = self.tr(DOSSIER_HINT), self.tr(CIN_HINT)
-        self.look_up_button = Factory.BigButton(text=self.tr(LOOK_UP))
-        self.look_up_button.bind(on_release=lambda _b: self.look_up())
+        self.look_up_button.text = self.tr(LOOK_UP)
+        self.look_up_button.height = dp(theme.BUTTON_HEIGHT_DP)
+        if self.look_up_button.parent is not None:
+            self.look_up_button.parent.remove_widget(self.look_up_button)
         self._update_look_up_button()
         fields = [self.dossier, self.cin]
         if landscape():
@@ -175,9 +181,8 @@ class StatusScreen(JourneyScreen):
         self.show_keyboard(self.keyboard.target or self.dossier)
 
     def _update_look_up_button(self) -> None:
-        button = getattr(self, "look_up_button", None)
-        if button is not None:
-            button.disabled = not (self.dossier.value.strip() and self.cin.value.strip())
+        filled = self.dossier.value.strip() and self.cin.value.strip()
+        self.look_up_button.disabled = not filled
 
     def _draw_looking(self, body: Any) -> None:
         self.ids.title.text = self.tr(LOOKING)

@@ -126,10 +126,7 @@ class TicketScreen(JourneyScreen):
 
     def _draw_families(self, body: Any) -> None:
         self.ids.title.text = self.tr(CHOOSE_FAMILY)
-        for letter, family in self.app.context.catalogue.families.items():
-            button = self.icon_button(family.names.get(self.app.lang) or letter, f"family-{letter}")
-            button.bind(on_release=lambda _b, chosen=letter: self.choose_family(chosen))
-            body.add_widget(button)
+        self.add_family_buttons(body)
 
     def _draw_services(self, body: Any) -> None:
         self.ids.title.text = self.tr(CHOOSE_SERVICE)
