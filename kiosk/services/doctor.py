@@ -9,11 +9,13 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from device_drivers.errors import PrinterFault
+from device_drivers.printer import Printer
 from device_drivers.scanner import probe as probe_scanner
-from kiosk.central import DeviceTokenError
+from device_drivers.status import PrinterStatus
+from kiosk.central import CentralClient, DeviceTokenError
 from kiosk.config import Config, ConfigError
 from kiosk.domain.catalogue import CatalogueError, packaged_catalogue
-from kiosk.services.connectivity import server_health
+from kiosk.services.connectivity import ServerCheck, ServerState, check_server_link
 from kiosk.services.printing import printer_from_config
 from kiosk.services.wiring import build_client
 from offline_cache.database import (
@@ -115,29 +117,56 @@ def check_outbox(config: Config) -> CheckResult:
     )
 
 
+def inspect_server(config: Config, client: CentralClient | None = None) -> ServerCheck:
+    """The server link, typed: for the doctor's line and technician mode.
+
+    With no `client`, one is built from the configuration and closed again.
+    """
+    if not config.server.url:
+        return ServerCheck(ServerState.NOT_CONFIGURED, "no server configured: standalone kiosk")
+    if client is not None:
+        return check_server_link(client)
+    try:
+        built = build_client(config)
+    except DeviceTokenError as exc:
+        return ServerCheck(ServerState.NO_DEVICE_TOKEN, exc.detail)
+    with built:
+        return check_server_link(built)
+
+
 def check_server(config: Config) -> CheckResult:
     """The central server answers, accepts this kiosk's device token, and agrees on the time."""
-    if not config.server.url:
-        return CheckResult("server", True, "no server configured: standalone kiosk")
+    server = inspect_server(config)
+    return CheckResult("server", server.ok, server.detail)
+
+
+@dataclass(frozen=True)
+class PrinterCheck:
+    """The printer's state, typed: `fault` is a device_drivers fault code, None if it can print."""
+
+    ok: bool
+    detail: str
+    status: PrinterStatus | None = None  # None: the printer could not be reached
+    fault: str | None = None
+
+
+def inspect_printer(config: Config, printer: Printer | None = None) -> PrinterCheck:
+    """Ask the printer (the configured one unless given) for its status."""
     try:
-        client = build_client(config)
-    except DeviceTokenError as exc:
-        return CheckResult("server", False, exc.detail)
-    with client:
-        ok, detail = server_health(client)
-    return CheckResult("server", ok, detail)
+        status = (printer or printer_from_config(config)).status()
+    except ConfigError as exc:
+        return PrinterCheck(False, str(exc), fault="config")
+    except PrinterFault as unreachable:
+        return PrinterCheck(False, f"{config.printer.uri}: {unreachable}", fault=unreachable.code)
+    fault = status.fault()
+    detail = f"{config.printer.uri} ({config.printer.profile}): {status.describe()}"
+    return PrinterCheck(fault is None, detail, status, fault.code if fault else None)
 
 
 def check_printer(config: Config) -> CheckResult:
     """The printer answers and can print (paper, cover, no error); write-only links say so."""
-    try:
-        status = printer_from_config(config).status()
-    except ConfigError as exc:
-        return CheckResult("printer", False, str(exc))
-    except PrinterFault as unreachable:
-        return CheckResult("printer", False, f"{config.printer.uri}: {unreachable}")
-    detail = f"{config.printer.uri} ({config.printer.profile}): {status.describe()}"
-    return CheckResult("printer", status.fault() is None, detail)
+    printer = inspect_printer(config)
+    return CheckResult("printer", printer.ok, printer.detail)
 
 
 def check_scanner(config: Config) -> CheckResult:
