@@ -23,9 +23,12 @@ ItemStatus = Literal["created", "duplicate", "rejected"]
 Family = Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 ServiceCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+# The CNIE rule, the same as the kiosk's `normalize_cin`: one or two letters, then one to six
+# digits (docs/api.md, "CIN"). A longer number is no CIN: 422 before anything is looked up.
+CIN_PATTERN = r"^[A-Za-z]{1,2}[0-9]{1,6}$"
 Cin = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{1,2}[0-9]{1,7}$"),
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=CIN_PATTERN),
 ]
 Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{4,12}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{6,15}$")]

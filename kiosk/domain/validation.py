@@ -7,6 +7,8 @@ import unicodedata
 
 from kiosk.i18n import N_
 
+# A Moroccan CIN (CNIE): one or two letters, then one to six digits. The reference server
+# checks the same rule (docs/api.md, "CIN"); a seventh digit is a typing mistake, not a CIN.
 _CIN_PATTERN = re.compile(r"[A-Z]{1,2}[0-9]{1,6}")
 _EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Separators people type inside numbers: spaces (incl. no-break), dashes of all kinds, dots.

@@ -69,6 +69,13 @@ def test_not_a_cin(typed: str) -> None:
         normalize_cin(typed)
 
 
+@pytest.mark.parametrize("typed", ["AB1234567", "F1234567", "ab 123 4567", "Ｆ１２３４５６７"])
+def test_a_seventh_digit_makes_no_cin(typed: str) -> None:
+    # One rule with the reference server (docs/api.md, "CIN"): 1-2 letters, 1-6 digits.
+    with pytest.raises(InvalidCIN):
+        normalize_cin(typed)
+
+
 mobile = st.tuples(st.sampled_from("67"), st.text(alphabet="0123456789", min_size=8, max_size=8))
 
 
