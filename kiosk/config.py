@@ -16,6 +16,7 @@ from kiosk.domain.tickets import STANDALONE_SPACE
 from kiosk.i18n import LANGUAGES
 
 SYSTEM_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
+DEFAULT_TECHNICIAN_PIN_FILE = Path("/etc/kiosk/technician-pin")
 CONFIG_ENV_VAR = "KIOSK_CONFIG"
 # Defined once, where they are owned: the translations and the printer profiles.
 SUPPORTED_LANGUAGES = LANGUAGES
@@ -109,9 +110,12 @@ class TicketsSection:
 
 @dataclass(frozen=True)
 class TechnicianSection:
-    """Access to the technician menu (scrypt hash of the PIN, empty: menu disabled)."""
+    """Access to technician mode: the file holding the scrypt hash of the technician PIN."""
 
-    pin_hash: str = ""
+    # Written by `kiosk technician set-pin` (one line, mode 0600); kept out of the TOML so
+    # that the configuration can be readable by more people than the PIN hash. No file,
+    # or an empty path: technician mode cannot be opened.
+    pin_file: str = str(DEFAULT_TECHNICIAN_PIN_FILE)
 
 
 @dataclass(frozen=True)

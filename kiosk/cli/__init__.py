@@ -13,7 +13,17 @@ from kiosk.config import ConfigError
 from offline_cache.database import CacheError, cache_error
 
 # Each module defines `register(subparsers)`, which adds its subcommand and sets `handler`.
-COMMAND_MODULES = ("run", "demo", "doctor", "ticket", "print_test", "render", "sync", "outbox")
+COMMAND_MODULES = (
+    "run",
+    "demo",
+    "doctor",
+    "ticket",
+    "print_test",
+    "render",
+    "sync",
+    "outbox",
+    "technician",
+)
 
 EXIT_FAULT = 1
 EXIT_CONFIG_ERROR = 2
