@@ -138,6 +138,27 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX outbox_ready ON outbox (status, kind, next_attempt_at);
         """,
     ),
+    Migration(
+        6,
+        "pre-requests in a table of their own with both references; when each history was fetched",
+        """
+        CREATE TABLE pre_requests (
+            idempotency_key TEXT PRIMARY KEY,
+            service_code TEXT NOT NULL,
+            cin TEXT NOT NULL,
+            phone TEXT NOT NULL,
+            language TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            local_reference TEXT NOT NULL,
+            server_reference TEXT
+        );
+        CREATE INDEX pre_requests_created ON pre_requests (created_at);
+        CREATE TABLE request_history_fetches (
+            citizen_id TEXT PRIMARY KEY,
+            fetched_at TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

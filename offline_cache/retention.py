@@ -20,19 +20,28 @@ class PurgeReport:
     outbox_rows: int
     statuses: int
     history_rows: int
+    pre_requests: int = 0
 
 
 def purge_personal_data(
     db: sqlite_utils.Database, now: datetime, retention_days: int
 ) -> PurgeReport:
-    """Blank synced outbox payloads, and drop cached statuses and histories, past retention.
+    """Past retention: blank synced payloads, drop synced pre-requests, statuses, histories.
 
-    Only rows the server confirmed ('done') are purged: a pending record is the only copy.
-    The outbox row itself stays (key, kind, dates) so counts and audits still add up.
+    Only records the server confirmed ('done') are purged: a pending one is the only copy,
+    and a refused one ('failed') waits for the technician. The outbox row itself stays (key,
+    kind, dates) so counts and audits still add up; a pre-request's own row (CIN, phone) goes.
     """
     cutoff = iso(now - timedelta(days=retention_days))
     stamp = iso(now)
     with transaction(db) as conn:
+        # Walks the few kept pre-requests, each to its outbox row by key (not every old row).
+        pre_requests = conn.execute(
+            "DELETE FROM pre_requests WHERE EXISTS (SELECT 1 FROM outbox o "
+            "WHERE o.idempotency_key = pre_requests.idempotency_key "
+            "AND o.status = 'done' AND o.synced_at < ?)",
+            (cutoff,),
+        ).rowcount
         outbox = conn.execute(
             "UPDATE outbox SET payload = ?, purged_at = ? "
             "WHERE status = 'done' AND purged_at IS NULL AND synced_at < ?",
@@ -44,4 +53,5 @@ def purge_personal_data(
         history = conn.execute(
             "DELETE FROM request_history WHERE fetched_at < ?", (cutoff,)
         ).rowcount
-    return PurgeReport(outbox, statuses, history)
+        conn.execute("DELETE FROM request_history_fetches WHERE fetched_at < ?", (cutoff,))
+    return PurgeReport(outbox, statuses, history, pre_requests)

@@ -20,6 +20,7 @@ from offline_cache.clock import iso, parse_iso, utc_now
 from offline_cache.database import open_cache, transaction
 from offline_cache.guide import ETAG_KEY, OVERRIDES_KEY
 from offline_cache.outbox import Outbox, OutboxItem, OutboxStatus
+from offline_cache.pre_requests import PreRequestStore
 from offline_cache.protocol import (
     BatchItemResult,
     CentralAPIProtocol,
@@ -252,7 +253,7 @@ class SyncEngine:
             # Anything unexpected: back to pending with a later retry time.
             self._reschedule(outbox, items, exc, report)
             raise
-        self._apply_results(outbox, results, report)
+        self._apply_results(outbox, kind, results, report)
 
     def _isolate_server_faults(
         self,
@@ -300,7 +301,7 @@ class SyncEngine:
                 self._reschedule(outbox, [*part, *_flatten(pending)], exc, report)
                 self._reschedule_suspects(outbox, suspects, report)
                 raise
-            self._apply_results(outbox, results, report)
+            self._apply_results(outbox, kind, results, report)
             progressed = True
         self._reschedule(outbox, _flatten(pending), first_error, report)
         if not progressed:
@@ -340,10 +341,16 @@ class SyncEngine:
             self._reschedule(outbox, [item], error, report)
 
     def _apply_results(
-        self, outbox: Outbox, results: list[BatchItemResult], report: SyncReport
+        self, outbox: Outbox, kind: str, results: list[BatchItemResult], report: SyncReport
     ) -> None:
         accepted = [result.idempotency_key for result in results if result.status != "rejected"]
-        outbox.mark_done(accepted, self._clock())
+        db = self.db()
+        with transaction(db):
+            outbox.mark_done(accepted, self._clock())
+            if kind == OutboxKind.PRE_REQUEST:
+                # In the same transaction: a pre-request is never done without the server's
+                # reference, which the kiosk then shows in place of its own PR- one.
+                PreRequestStore(db).record_server_references(results)
         for result in results:
             if result.status == "created":
                 report.pushed += 1

@@ -25,6 +25,7 @@ from device_drivers.document import (
 from kiosk.domain.models import CertificateRequest, Service
 from kiosk.domain.validation import mask_cin, western_digits
 from kiosk.i18n import LANGUAGES, N_, NP_, is_rtl, plural_translator, translator
+from offline_cache.pre_requests import local_reference
 from offline_cache.protocol import PreRequest, Ticket, TicketSource
 
 # The second language printed under the service name: French for Arabic and Tamazight
@@ -103,8 +104,11 @@ class Receipt:
 
 
 def pre_request_reference(pre: PreRequest) -> str:
-    """A short reference the counter can type: PR- and the start of the idempotency key."""
-    return "PR-" + pre.idempotency_key.replace("-", "")[:8].upper()
+    """A short reference the counter can type: PR- and the start of the idempotency key.
+
+    The rule lives with the cache, which stores this reference beside the pre-request.
+    """
+    return local_reference(pre.idempotency_key)
 
 
 def mask_name(name: str) -> str:

@@ -15,9 +15,8 @@ from kiosk.central import CentralClient
 from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.tickets import STANDALONE_SPACE
 from kiosk.services.tickets import TicketService
-from offline_cache.database import transaction
-from offline_cache.outbox import Outbox
-from offline_cache.protocol import OutboxKind
+from offline_cache.pre_requests import PreRequestStore
+from offline_cache.protocol import PreRequest
 from offline_cache.sync import SyncEngine
 from tests.support.reference_server import DEMO_DEVICE_TOKEN
 from tests.support.tiny_catalogue import catalogue_of
@@ -42,22 +41,23 @@ def issue_offline_tickets(db: sqlite_utils.Database, count: int) -> list[str]:
 def queue_pre_requests(
     db: sqlite_utils.Database, count: int, service_code: str = "residence_certificate"
 ) -> list[str]:
-    """Pre-requests made offline (CIN + phone), each queued with its own key."""
+    """Pre-requests made offline (CIN + phone), each stored and queued with its own key.
+
+    Through the repository the app uses, with no validation: tests queue malformed ones too.
+    """
+    store = PreRequestStore(db)
     keys = []
-    outbox = Outbox(db)
     for index in range(count):
-        key = str(uuid.uuid4())
-        payload = {
-            "idempotency_key": key,
-            "service_code": service_code,
-            "cin": f"AB{100000 + index}",
-            "phone": f"+2126{12000000 + index}",
-            "language": "fr",
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        with transaction(db):
-            outbox.enqueue(OutboxKind.PRE_REQUEST, payload, key)
-        keys.append(key)
+        pre = PreRequest(
+            idempotency_key=str(uuid.uuid4()),
+            service_code=service_code,
+            cin=f"AB{100000 + index}",
+            phone=f"+2126{12000000 + index}",
+            language="fr",
+            created_at=datetime.now(UTC).replace(microsecond=0),
+        )
+        store.create(pre)
+        keys.append(pre.idempotency_key)
     return keys
 
 

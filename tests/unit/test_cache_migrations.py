@@ -47,6 +47,12 @@ _SEED = {
     3: ["INSERT INTO queue_stats VALUES ('A', 4, 300.0, 2, '2026-11-21T09:00:00+00:00')"],
     4: ["UPDATE tickets SET block_id = 'blk-1', people_ahead = 2 WHERE idempotency_key = 'k1'"],
     5: ["UPDATE outbox SET next_attempt_at = '2026-11-21T09:05:00+00:00'"],
+    6: [
+        "INSERT INTO pre_requests (idempotency_key, service_code, cin, phone, language, "
+        "created_at, local_reference) VALUES ('k2', 'residence', 'AB123456', '+212612345678', "
+        "'fr', '2026-11-21T09:00:00+00:00', 'PR-K2')",
+        "INSERT INTO request_history_fetches VALUES ('C-0001', '2026-11-21T09:00:00+00:00')",
+    ],
 }
 
 
