@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 LocalizedText = Mapping[str, str]
@@ -80,6 +80,23 @@ class CertificateRequest:
     created_at: datetime
     updated_at: datetime
     channel: str
+
+    def as_json(self) -> dict[str, str | None]:
+        """The contract's JSON form (how the history cache stores it), times in UTC."""
+        return {
+            "request_number": self.request_number,
+            "service_code": self.service_code,
+            "status": self.status.value,
+            "status_reason": self.status_reason,
+            "created_at": _utc_text(self.created_at),
+            "updated_at": _utc_text(self.updated_at),
+            "channel": self.channel,
+        }
+
+
+def _utc_text(instant: datetime) -> str:
+    # One form, so text order is time order in the cache (ISO-8601 UTC with seconds).
+    return instant.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
