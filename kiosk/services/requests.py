@@ -31,9 +31,24 @@ from offline_cache.clock import utc_now
 from offline_cache.database import CacheError
 from offline_cache.guide import GuideStore
 from offline_cache.history import HistoryStore
-from offline_cache.outbox import new_idempotency_key
+from offline_cache.outbox import OutboxStatus, new_idempotency_key
 from offline_cache.pre_requests import PreRequestStore, StoredPreRequest
 from offline_cache.protocol import PreRequest
+
+# The screens' whole API; the cache's record types are re-exported so the UI needs no
+# import from offline_cache beyond the protocol's records.
+__all__ = [
+    "HistoryEntry",
+    "HistoryOutcome",
+    "HistoryView",
+    "NotOfflineService",
+    "OutboxStatus",
+    "PreparedRequest",
+    "RequestService",
+    "StoredPreRequest",
+    "SubmitOutcome",
+    "SubmitResult",
+]
 
 log = logging.getLogger(__name__)
 
