@@ -20,13 +20,18 @@ from kiosk.services.faults import GENERIC_MESSAGE
 from kiosk.services.scanning import ScannedCode
 from kiosk.ui import theme
 from kiosk.ui.context import AppContext
+from kiosk.ui.memory import release_free_memory
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.text import install_measure_cache
 from kiosk.ui.worker import Worker
 from offline_cache.sync import ConnectivitySnapshot
 
 log = logging.getLogger(__name__)
 
+PREBUILD_AFTER_S = 1.0  # after the first frame of home: the kiosk is interactive before
+PREBUILD_GAP_S = 0.2
+RELEASE_MEMORY_AFTER_S = 2.0
 ESCAPE_KEYS = {27}  # Escape (and Android back), which Kivy would turn into "close the app"
 
 
@@ -48,6 +53,7 @@ class KioskApp(App):  # type: ignore[misc]
         self.title = "GAU Kiosk"
         self._inactivity: ClockEvent | None = None
         self.screens: dict[str, KioskScreen] = {}
+        self._stale: set[str] = set()  # built screens still drawn in an earlier language
         self.apology = ""
         # The kv rules read these while the screens are built: they must name a font already.
         start = context.config.kiosk.default_language
@@ -57,18 +63,17 @@ class KioskApp(App):  # type: ignore[misc]
     # --- building ------------------------------------------------------------------------
 
     def build(self) -> ScreenManager:
-        for name in ("theme", "widgets", "journey", *SCREENS):
-            # By package path, never by working directory: the kiosk runs from anywhere.
-            kv = resources.files("kv").joinpath(f"{name}.kv")
-            with resources.as_file(kv) as path:
-                Builder.load_file(str(Path(path)))
+        install_measure_cache()
+        for name in ("theme", "widgets", "journey"):
+            _load_kv(name)
         Window.clearcolor = theme.BACKGROUND
         manager = ScreenManager(transition=NoTransition())
-        for name, screen_class in SCREENS.items():
-            screen = screen_class(name=name, app=self)
-            self.screens[name] = screen
-            manager.add_widget(screen)
+        self.root = manager
+        # Only home is built before the first frame: the other screens (keyboards, lists)
+        # are built on their first visit, so a cold start draws one screen, not all.
         self.set_language(self.context.config.kiosk.default_language)
+        self.screen("home")
+        Clock.schedule_once(self._build_next_screen, PREBUILD_AFTER_S)
         Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard)
         Window.bind(on_touch_down=self._on_touch)
         ExceptionManager.add_handler(_KeepRunning(self))
@@ -101,24 +106,55 @@ class KioskApp(App):  # type: ignore[misc]
         self.font_regular = theme.font_path(lang)
         self.font_bold = theme.font_path(lang, bold=True)
         self.apology = self.tr(GENERIC_MESSAGE)
-        for screen in self.screens.values():
-            screen.refresh_texts()
+        # The screen in front is redrawn now; the others when they are next shown.
+        for name, screen in self.screens.items():
+            if name == self.root.current:
+                screen.refresh_texts()
+            else:
+                self._stale.add(name)
 
     # --- navigation and safety ------------------------------------------------------------
 
-    def show(self, name: str) -> None:
-        """Show a screen (its journey state is kept until `go_home`)."""
+    def screen(self, name: str) -> KioskScreen:
+        """The screen called `name`, built (with its kv rules) on first use."""
+        screen = self.screens.get(name)
+        if screen is None:
+            _load_kv(name)
+            screen = SCREENS[name](name=name, app=self)
+            self.screens[name] = screen
+            self.root.add_widget(screen)
+            screen.refresh_texts()
+        return screen
+
+    def _build_next_screen(self, _dt: float) -> None:
+        # One screen per clock tick once home is up, so the first tap on a journey finds
+        # its screen built and no single frame carries them all.
+        missing = [name for name in SCREENS if name not in self.screens]
+        if missing:
+            self.screen(missing[0])
+            Clock.schedule_once(self._build_next_screen, PREBUILD_GAP_S)
+
+    def show(self, name: str) -> KioskScreen:
+        """Show a screen (its journey state is kept until `go_home`) and return it."""
+        screen = self.screen(name)
+        if name in self._stale:
+            self._stale.discard(name)
+            screen.refresh_texts()
         self.root.current = name
         self._restart_inactivity()
+        return screen
 
     def go_home(self, apology: bool = False) -> None:
         """Back to the start: every screen forgets what was typed or shown for a citizen."""
-        for screen in self.screens.values():
-            screen.reset()
+        for name, screen in self.screens.items():
+            screen.reset()  # forgets the state and empties the widgets that showed it
+            self._stale.add(name)  # redrawn from that clean state when next shown
         self.root.current = "home"
         self.set_language(self.context.config.kiosk.default_language)
         if apology:
             self.screens["home"].show_notice(self.apology)
+        # Once home is drawn and the citizen has gone: not in the frame of the tap.
+        Clock.schedule_once(lambda _dt: release_free_memory(), RELEASE_MEMORY_AFTER_S)
 
     def _restart_inactivity(self) -> None:
         if self._inactivity is not None:
@@ -154,6 +190,12 @@ class KioskApp(App):  # type: ignore[misc]
         # Called on the sync worker's thread: hop to the UI thread before touching widgets.
         state = snapshot.state.value
         Clock.schedule_once(lambda _dt: setattr(self, "connectivity", state))
+
+
+def _load_kv(name: str) -> None:
+    # By package path, never by working directory: the kiosk runs from anywhere.
+    with resources.as_file(resources.files("kv").joinpath(f"{name}.kv")) as path:
+        Builder.load_file(str(Path(path)))
 
 
 class _KeepRunning(ExceptionHandler):  # type: ignore[misc]

@@ -72,7 +72,10 @@ class KioskScreen(Screen):  # type: ignore[misc]
         """Redraw every visible text in the current language, keeping the journey's state."""
 
     def reset(self) -> None:
-        """Forget everything shown or typed for the last citizen."""
+        """Forget everything shown or typed for the last citizen, widgets included.
+
+        The app redraws the screen from that clean state the next time it is shown.
+        """
 
     def show_notice(self, text: str) -> None:
         """A one-line notice (an apology after a fault); screens that have none ignore it."""
@@ -112,6 +115,11 @@ class JourneyScreen(KioskScreen):
             self.order_for_reading(self.ids.top_bar, *header)
             self._language_row.height = dp(theme.BAR_HEIGHT_DP)
             self.order_language_buttons()
+
+    def clear_drawing(self) -> None:
+        """Empty the body and put the keys away: nothing a citizen saw stays in a widget."""
+        self.ids.body.clear_widgets()
+        self.show_keyboard(None)
 
     def add_family_buttons(self, body: Any) -> None:
         """One button per ticket family, with its pictogram; a tap calls `choose_family`."""

@@ -11,6 +11,7 @@ from kivy.factory import Factory
 from kiosk.domain.models import Service, ServiceKind, localized
 from kiosk.i18n import N_
 from kiosk.ui.screens.base import BACK, JourneyScreen
+from kiosk.ui.screens.ticket import TicketScreen
 from kiosk.ui.widgets.keyboard import WORD_LAYOUT, TextField
 
 CHOOSE_FAMILY = N_("Guide of procedures: choose a subject")
@@ -59,7 +60,7 @@ class GuideScreen(JourneyScreen):
     def reset(self) -> None:
         self.step, self.family, self.service = Step.FAMILIES, None, None
         self.search_field.value, self.results, self._searched = "", [], ""
-        self.refresh_texts()
+        self.clear_drawing()
 
     def go_back(self) -> None:
         """Back one page; home from the list of subjects."""
@@ -103,8 +104,9 @@ class GuideScreen(JourneyScreen):
 
     def take_ticket(self, code: str) -> None:
         """From a procedure's page straight to its ticket."""
-        self.app.show("ticket")
-        self.app.screens["ticket"].choose_service(code)
+        ticket = self.app.show("ticket")
+        assert isinstance(ticket, TicketScreen)
+        ticket.choose_service(code)
 
     # --- drawing ---------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ class HomeScreen(KioskScreen):
         self._notice = ""
         self.queues: list[QueueLine] = []
         self.announcements: list[str] = []
+        self._board_drawn: tuple[object, ...] = ()
         self.add_language_buttons(self.ids.languages)
         self.tiles: dict[str, Any] = {}
         for screen, _label, icon in JOURNEYS:
@@ -72,13 +73,7 @@ class HomeScreen(KioskScreen):
         self.ids.annex.text = self.app.context.config.kiosk.annex_name_in(lang)
         for screen, label, _icon in JOURNEYS:
             self.tiles[screen].text = self.tr(label)
-        state = self.app.connectivity
-        self.ids.connectivity.text = self.tr(CONNECTIVITY.get(state, OFFLINE))
-        self.ids.connectivity.color = theme.ONLINE if state == "online" else theme.ALERT
-        self.ids.connectivity_icon.source = theme.icon_path(
-            "online" if state == "online" else "offline"
-        )
-        self.ids.connectivity_icon.color = self.ids.connectivity.color
+        self._show_connectivity()
         self.ids.notice.text = self._notice
         self._show_clock()
         self.order_for_reading(
@@ -105,6 +100,12 @@ class HomeScreen(KioskScreen):
         return self.tiles["ticket"]
 
     def _draw_board(self) -> None:
+        # The board is reloaded every 20 s and after each sync; redrawing identical rows
+        # would still lay out and render every label again (a long frame for nothing).
+        drawn = (self.app.lang, landscape(), tuple(self.queues), tuple(self.announcements))
+        if drawn == self._board_drawn:
+            return
+        self._board_drawn = drawn
         board = self.ids.board
         board.clear_widgets()
         board.add_widget(Factory.SectionLabel(text=self.tr(QUEUES)))
@@ -133,6 +134,15 @@ class HomeScreen(KioskScreen):
             for text in self.announcements:
                 board.add_widget(Factory.NoticeLabel(text=text))
 
+    def _show_connectivity(self) -> None:
+        state = self.app.connectivity
+        self.ids.connectivity.text = self.tr(CONNECTIVITY.get(state, OFFLINE))
+        self.ids.connectivity.color = theme.ONLINE if state == "online" else theme.ALERT
+        self.ids.connectivity_icon.source = theme.icon_path(
+            "online" if state == "online" else "offline"
+        )
+        self.ids.connectivity_icon.color = self.ids.connectivity.color
+
     def _show_clock(self) -> None:
         now = datetime.now(self.app.context.config.zone)
         self.ids.clock.text = now.strftime("%d/%m/%Y  %H:%M")
@@ -142,7 +152,8 @@ class HomeScreen(KioskScreen):
         self.load_board()
 
     def _connectivity_changed(self) -> None:
-        self.refresh_texts()  # and reload the board: a sync just ran or stopped
+        self._show_connectivity()
+        self.load_board()  # a sync just ran or stopped: the figures may have moved
 
     def load_board(self) -> None:
         """Read the queues and notices on the worker; draw them when they arrive."""
@@ -163,7 +174,7 @@ class HomeScreen(KioskScreen):
         """A dossier code scanned at the home screen opens its look-up, already filled in."""
         if kind in ("passport_dossier", "firearm_dossier"):
             self.start("status")
-            self.app.screens["status"].on_scan(kind, value)
+            self.app.screen("status").on_scan(kind, value)
 
     def show_notice(self, text: str) -> None:
         self._notice = text

@@ -70,7 +70,7 @@ class StatusScreen(JourneyScreen):
     def reset(self) -> None:
         self.step, self.kind, self.answer = Step.KIND, None, None
         self.dossier.value = self.cin.value = ""
-        self.refresh_texts()
+        self.clear_drawing()
 
     def go_back(self) -> None:
         """Back one step: a failed look-up returns to the form with what was typed."""

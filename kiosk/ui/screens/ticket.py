@@ -66,7 +66,7 @@ class TicketScreen(JourneyScreen):
             None,
             "",
         )
-        self.refresh_texts()
+        self.clear_drawing()
 
     def go_back(self) -> None:
         """Back one step, or home from the first one or once the ticket is out."""
