@@ -36,9 +36,9 @@ from kivy.core.window import Window
 from kivy.uix.widget import Widget
 
 
-def rss_kib() -> int:
+def rss_kib(field: str = "VmRSS") -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
@@ -64,12 +64,19 @@ if mode == "bare":
         started = time.perf_counter()
         EventLoop.idle()
         frame_ms.append((time.perf_counter() - started) * 1000)
-    print(json.dumps({"ready": ready, "rss_kib": rss_kib(), "frame_ms": frame_ms}), flush=True)
+    print(
+        json.dumps(
+            {"ready": ready, "rss_kib": rss_kib(), "peak_kib": rss_kib("VmHWM"),
+             "frame_ms": frame_ms}
+        ),
+        flush=True,
+    )
     sys.exit(0)
 
 from kiosk.config import parse_config
 from kiosk.ui.app import KioskApp
 from kiosk.ui.context import AppContext
+from kiosk.ui.screens import SCREENS
 from kivy.tests.common import UnitTestTouch
 
 config = parse_config(
@@ -79,33 +86,60 @@ app = KioskApp(AppContext.from_config(config), kiosk_mode=True)
 app._run_prepare()
 frames(1)  # the first frame of the home screen: interactive from here
 ready = time.time()
+# The other screens are built in the clock ticks after home is up; taps are measured on
+# the kiosk as a citizen finds it a moment later.
+while len(app.screens) < len(SCREENS):
+    EventLoop.idle()
 
-# Tap to visible response: a touch on "take a ticket", until the frame showing the screen.
-button = app.root.current_screen.take_ticket
-x, y = button.to_window(*button.center)
-taps = []
-for _ in range(5):
-    app.go_home()
-    frames(2)
+
+def tap_until(widget, shown) -> float:
+    # ms from a touch on `widget` to the end of the frame that shows `shown()`.
+    x, y = widget.to_window(*widget.center)
     touch = UnitTestTouch(x, y)
     started = time.perf_counter()
     touch.touch_down()
     touch.touch_up()
-    while app.root.current != "ticket":
+    while not shown():
         EventLoop.idle()
     EventLoop.idle()  # the frame that draws it
-    taps.append((time.perf_counter() - started) * 1000)
+    return (time.perf_counter() - started) * 1000
 
-# Visit every screen in every language before measuring memory.
+
+# Tap to visible response: "take a ticket" from home, and "back" home from the families.
+taps, backs = [], []
+for _ in range(5):
+    frames(2)
+    tile = app.root.current_screen.take_ticket
+    taps.append(tap_until(tile, lambda: app.root.current == "ticket"))
+    frames(2)
+    back = app.root.current_screen.ids.back
+    backs.append(tap_until(back, lambda: app.root.current == "home"))
+
+# Every screen and step in every language, then home (as after each citizen).
+family = next(iter(app.context.catalogue.families))
+service = next(iter(app.context.catalogue))
 for lang in ("ar", "fr", "zgh", "en"):
     app.set_language(lang)
-    app.show("ticket")
-    ticket = app.screens["ticket"]
-    ticket.choose_family(next(iter(app.context.catalogue.families)))
+    app.show("ticket").choose_family(family)
+    frames(2)
+    status = app.show("status")
+    status.choose_kind("passport")
+    frames(2)
+    guide = app.show("guide")
+    guide.choose_family(family)
+    frames(2)
+    guide.open_service(service)
+    frames(2)
+    guide.start_search()
     frames(2)
     app.go_home()
-    frames(2)
-print(json.dumps({"ready": ready, "rss_kib": rss_kib(), "tap_ms": taps}), flush=True)
+    frames(3)
+# A citizen's journey ends at home; a moment later the kiosk returns what it freed.
+settle = time.monotonic() + 2.5
+while time.monotonic() < settle:
+    EventLoop.idle()
+result = {"ready": ready, "rss_kib": rss_kib(), "peak_kib": rss_kib("VmHWM")}
+print(json.dumps({**result, "tap_ms": taps, "back_ms": backs}), flush=True)
 """
 
 
@@ -137,25 +171,31 @@ def main() -> None:
         app = [run_child("app", display) for _ in range(RUNS)]
     start = statistics.median(float(str(r["start_s"])) for r in app)
     bare_start = statistics.median(float(str(r["start_s"])) for r in bare)
-    rss_app = statistics.median(int(str(r["rss_kib"])) for r in app) / 1024
-    rss_bare = statistics.median(int(str(r["rss_kib"])) for r in bare) / 1024
-    taps = [ms for r in app for ms in r["tap_ms"]]  # type: ignore[attr-defined]
-    bare_frames = [ms for r in bare for ms in r["frame_ms"]]  # type: ignore[attr-defined]
+
+    def median_mb(runs: list[dict[str, object]], field: str) -> float:
+        return statistics.median(int(str(r[field])) for r in runs) / 1024
+
+    def all_ms(runs: list[dict[str, object]], field: str) -> list[float]:
+        return [ms for r in runs for ms in r[field]]  # type: ignore[attr-defined]
+
+    taps, backs = all_ms(app, "tap_ms"), all_ms(app, "back_ms")
     print(f"{'what':58} {'measured':>12}  budget")
     print(f"{'cold start to interactive home (median of 5)':58} {start:>10.2f} s  ≤ 1.5 s")
     print(f"{'  a bare Kivy window, same display (median of 5)':58} {bare_start:>10.2f} s")
+    rss_app, rss_bare = median_mb(app, "rss_kib"), median_mb(bare, "rss_kib")
     print(
-        f"{'resident memory after every screen, above a bare window':58} "
+        f"{'resident memory after every screen, back home, above bare':58} "
         f"{rss_app - rss_bare:>9.1f} MB  ≤ 60 MB"
     )
     print(f"{'  app / bare window':58} {rss_app:>5.0f} / {rss_bare:.0f} MB")
-    print(
-        f"{'tap to visible response, median / max of 25':58} "
-        f"{statistics.median(taps):>5.0f} / {max(taps):.0f} ms  ≤ 100 ms"
-    )
+    peak = median_mb(app, "peak_kib") - median_mb(bare, "peak_kib")
+    print(f"{'  peak resident memory (VmHWM) above the bare peak':58} {peak:>9.1f} MB")
+    for label, times in (("'take a ticket'", taps), ("'back' to home", backs)):
+        row = f"tap {label} to visible, median / max of {len(times)}"
+        print(f"{row:58} {statistics.median(times):>5.0f} / {max(times):.0f} ms  ≤ 100 ms")
     print(
         f"{'  one frame of a bare window here (software GL), median':58} "
-        f"{statistics.median(bare_frames):>8.0f} ms"
+        f"{statistics.median(all_ms(bare, 'frame_ms')):>8.0f} ms"
     )
 
 
