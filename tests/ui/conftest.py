@@ -14,6 +14,7 @@ from tests.support.reference_server import (
     ReferenceServer,
     running_reference_server,
 )
+from tests.support.scanner_emulator import ScannerEmulator
 from tests.support.ui_driver import AppDriver, start_app, stop_app, virtual_screen
 
 PORTRAIT = (1080, 1920)
@@ -35,10 +36,18 @@ def ui_printer() -> Iterator[SerialPrinterEmulator]:
 
 
 @pytest.fixture(scope="session")
+def ui_scanner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScannerEmulator]:
+    scanner = ScannerEmulator(tmp_path_factory.mktemp("ui-scanner") / "ttyScanner")
+    yield scanner
+    scanner.close()
+
+
+@pytest.fixture(scope="session")
 def kiosk(
     tmp_path_factory: pytest.TempPathFactory,
     ui_server: ReferenceServer,
     ui_printer: SerialPrinterEmulator,
+    ui_scanner: ScannerEmulator,
 ) -> Iterator[AppDriver]:
     state = tmp_path_factory.mktemp("ui-kiosk")
     token = state / "device-token"
@@ -56,6 +65,8 @@ sync_interval_s = 2
 [printer]
 uri = "{ui_printer.uri}"
 profile = "generic-80"
+[scanner]
+uri = "{ui_scanner.link}"
 [cache]
 path = "{state / "cache.sqlite"}"
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from central_server.demo_data import demo_dossiers
 from kiosk.services.status import Outcome
 from tests.support.reference_server import ReferenceServer
+from tests.support.scanner_emulator import ScannerEmulator
 from tests.support.ui_driver import AppDriver
 
 NOT_FOUND_AR = "لا يوجد أي ملف يطابق رقم الملف ورقم البطاقة الوطنية."
@@ -132,3 +133,31 @@ def test_guide_search_in_french_ignores_accents_and_opens_the_page(home: AppDriv
     texts = home.texts()
     assert "Pièces à fournir" in texts and "Frais : gratuit" in texts
     assert "Certificat de résidence" in texts
+
+
+def test_a_dossier_code_and_a_cau_card_read_by_the_scanner_fill_the_look_up(
+    home: AppDriver, ui_scanner: ScannerEmulator
+) -> None:
+    # At home, the receipt's code opens the look-up of the right kind, number filled in.
+    number, cin = _dossier("firearm_licence", "investigation")
+    ui_scanner.scan(number)
+    screen = home.wait_until(lambda: home.app.root.current == "status" and home.screen())
+    home.wait_until(lambda: screen.dossier.value == number)
+    assert screen.kind == "firearm_licence"
+    assert screen.cin.value == ""
+    # On the form, the citizen's CAU card gives the CIN; the look-up then finds the dossier.
+    ui_scanner.scan(f"CAU:{cin}")
+    home.wait_until(lambda: screen.cin.value == cin)
+    assert screen.dossier.value == number  # the card did not overwrite the number
+    home.tap(screen.look_up_button)
+    answer = home.wait_until(lambda: screen.answer)
+    assert answer.outcome is Outcome.FOUND
+    assert "البحث الإداري جار" in home.texts()
+    # A code that is neither (a shop's barcode) is ignored; the code read after it shows
+    # when both were handled, and the journey (the CIN from the card) is still there.
+    ui_scanner.scan("4006381333931")
+    other, _cin = _dossier("passport", "ready")
+    ui_scanner.scan(other)
+    home.wait_until(lambda: screen.dossier.value == other)
+    assert (home.screen(), screen.kind, screen.cin.value) == (screen, "passport", cin)
+    assert not home.app.screens["home"].ids.notice.text  # no apology: nothing failed

@@ -94,6 +94,19 @@ def test_switching_language_mid_journey_keeps_the_journey(home: AppDriver) -> No
     home.screenshot("ticket-fr-portrait")
 
 
+def test_screens_opened_after_a_language_switch_read_in_that_language(home: AppDriver) -> None:
+    # Screens built earlier in Arabic are redrawn when shown, not when the language changes.
+    from kiosk.ui.screens import SCREENS
+
+    home.wait_until(lambda: len(home.app.screens) == len(SCREENS))  # built after home
+    home.tap(home.button("Français"))
+    home.tap(home.screen().tiles["status"])
+    assert home.screen().ids.title.text == "Quelle demande voulez-vous suivre ?"
+    home.tap(home.screen().ids.back)  # home, in Arabic again (the default)
+    home.tap(home.screen().tiles["guide"])
+    assert home.screen().ids.title.text == "دليل المساطر: اختر موضوعا"
+
+
 def test_escape_and_alt_f4_do_nothing_in_kiosk_mode(home: AppDriver) -> None:
     from kivy.core.window import Window
 
