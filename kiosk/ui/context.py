@@ -13,8 +13,13 @@ from kiosk.domain.catalogue import Catalogue, packaged_catalogue
 from kiosk.services.guide import GuideService
 from kiosk.services.home_board import HomeBoard
 from kiosk.services.printing import PrintingService
+from kiosk.services.requests import RequestService
 from kiosk.services.scanning import ScannerService
+from kiosk.services.session import SessionHolder
+from kiosk.services.speech import Speaker
 from kiosk.services.status import StatusService
+from kiosk.services.technician import TechnicianGate
+from kiosk.services.technician_report import TechnicianReport, technician_report
 from kiosk.services.tickets import TicketService
 from kiosk.services.wiring import SyncStack, build_client, build_sync_stack
 
@@ -33,6 +38,9 @@ class AppContext:
     printing: PrintingService
     sync: SyncStack | None
     scanner: ScannerService | None = None
+    # The signed-in citizen (token in memory only) and the spoken prompts: one per app.
+    session: SessionHolder = field(default_factory=SessionHolder)
+    speaker: Speaker = field(default_factory=lambda: Speaker(None))
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
@@ -46,6 +54,8 @@ class AppContext:
             printing=PrintingService.from_config(config, catalogue),
             sync=build_sync_stack(config, families),
             scanner=ScannerService(config.scanner.uri) if config.scanner.uri else None,
+            session=SessionHolder(pin_length=config.kiosk.pin_length),
+            speaker=Speaker.from_system(),
         )
 
     def client(self) -> CentralClient | None:
@@ -86,3 +96,15 @@ class AppContext:
     def home_board(self, db: sqlite_utils.Database) -> HomeBoard:
         """The notices and queue figures the sync keeps in the cache."""
         return HomeBoard(db)
+
+    def requests(self, db: sqlite_utils.Database) -> RequestService:
+        """Certificate requests, the citizen's history, offline pre-requests."""
+        return RequestService(db, self.client(), self.catalogue)
+
+    def technician_gate(self, db: sqlite_utils.Database) -> TechnicianGate:
+        """The technician PIN check, its failures counted in the cache across restarts."""
+        return TechnicianGate(db, self.config.technician.pin_file)
+
+    def technician_report(self, db: sqlite_utils.Database) -> TechnicianReport:
+        """Printer, server, sync and outbox as technician mode shows them (blocking)."""
+        return technician_report(self.config, db, self.client(), self.printing.printer)

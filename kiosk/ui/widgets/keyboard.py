@@ -41,10 +41,18 @@ LAYOUTS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("ⵕ", "ⵖ", "ⵙ", "ⵚ", "ⵛ", "ⵜ", "ⵟ", "ⵡ", "ⵢ", "ⵣ", "ⵥ"),
     ),
     "digits": (tuple("123"), tuple("456"), tuple("789"), tuple("-0")),
+    "pin": (tuple("123"), tuple("456"), tuple("789"), tuple("0")),
 }
 # Each layout's switch key, written in its own script so a reader recognises theirs.
-SWITCH_LABELS = {"arabic": "أ ب ت", "azerty": "A Z E", "tifinagh": "ⴰ ⴱ ⴳ", "digits": "1 2 3"}
-LAYOUT_FONTS = {"arabic": "ar", "azerty": "fr", "tifinagh": "zgh", "digits": "fr"}
+SWITCH_LABELS = {
+    "arabic": "أ ب ت",
+    "azerty": "A Z E",
+    "tifinagh": "ⴰ ⴱ ⴳ",
+    "digits": "1 2 3",
+    "pin": "1 2 3",
+}
+LAYOUT_FONTS = {"arabic": "ar", "azerty": "fr", "tifinagh": "zgh", "digits": "fr", "pin": "fr"}
+MASK = "•"
 # The layout a citizen reading each language expects first when typing words.
 WORD_LAYOUT = {"ar": "arabic", "fr": "azerty", "zgh": "tifinagh", "en": "azerty"}
 
@@ -57,6 +65,8 @@ class TextField(ButtonBehavior, Label):  # type: ignore[misc]
     focused = BooleanProperty(False)
     max_length = NumericProperty(40)
     uppercase = BooleanProperty(False)
+    # A PIN: one dot per digit on screen, so a person behind the citizen reads nothing.
+    masked = BooleanProperty(False)
     # Which keyboards this field offers, first one shown when it takes the keys.
     layouts = ObjectProperty(("azerty",))
 
@@ -66,8 +76,12 @@ class TextField(ButtonBehavior, Label):  # type: ignore[misc]
     def on_hint(self, *_args: Any) -> None:
         self._show()
 
+    def on_masked(self, *_args: Any) -> None:
+        self._show()
+
     def _show(self) -> None:
-        self.text = self.value or self.hint
+        shown = MASK * len(self.value) if self.masked else self.value
+        self.text = shown or self.hint
         self.color = theme.TEXT if self.value else theme.MUTED_TEXT
 
     def type(self, characters: str) -> None:
