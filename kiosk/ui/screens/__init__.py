@@ -6,6 +6,7 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.guide import GuideScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.status import StatusScreen
+from kiosk.ui.screens.technician import TechnicianScreen
 from kiosk.ui.screens.ticket import TicketScreen
 
 # name -> screen class; each name has its kv/<name>.kv. Part 2 adds its screens here.
@@ -14,4 +15,5 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "ticket": TicketScreen,
     "status": StatusScreen,
     "guide": GuideScreen,
+    "technician": TechnicianScreen,
 }

@@ -13,6 +13,7 @@ from kiosk.i18n import N_, NP_, plural_translator
 from kiosk.services.home_board import QueueLine
 from kiosk.ui import theme
 from kiosk.ui.screens.base import KioskScreen, landscape
+from kiosk.ui.widgets.secret_taps import watch_secret_taps
 from kiosk.ui.widgets.tile import JourneyTile
 
 TAKE_TICKET = N_("Take a queue ticket")
@@ -53,6 +54,8 @@ class HomeScreen(KioskScreen):
             tile.bind(on_release=lambda _tile, chosen=screen: self.start(chosen))
             self.tiles[screen] = tile
         self.app.bind(connectivity=lambda *_args: self._connectivity_changed())
+        # Five quick taps on the annex's name open technician mode (nothing hints at it).
+        self.secret_taps = watch_secret_taps(self.ids.annex, lambda: self.start("technician"))
         Clock.schedule_interval(lambda _dt: self._tick(), BOARD_REFRESH_S)
 
     # --- what the citizen does -------------------------------------------------------------
