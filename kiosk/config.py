@@ -49,6 +49,9 @@ class KioskSection:
     default_language: str = "ar"
     timezone: str = "Africa/Casablanca"
     inactivity_timeout_s: int = 60
+    # A signed-in citizen who stops touching first sees a countdown this long ("still
+    # there?"), then is signed out and every screen forgets them.
+    signout_warning_s: int = 20
     pin_length: int = 6
     # Pixels per inch of the touchscreen (a 21.5" 1080x1920 panel: about 102), so that
     # touch targets can be checked in centimetres.
@@ -207,6 +210,7 @@ _VALUE_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "kiosk.default_language": _one_of(SUPPORTED_LANGUAGES),
     "kiosk.timezone": _check_timezone,
     "kiosk.inactivity_timeout_s": _between(10, 3600, "seconds"),
+    "kiosk.signout_warning_s": _between(5, 120, "seconds"),
     "kiosk.pin_length": _between(4, 12),
     "kiosk.screen_dpi": _between(50, 600),
     "server.url": _check_server_url,

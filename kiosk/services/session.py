@@ -268,11 +268,23 @@ class SessionHolder:
 
     def sign_out(self, client: CentralClient | None) -> None:
         """Forget the session locally first, then end it on the server, best-effort."""
+        self.forget()(client)
+
+    def forget(self) -> Callable[[CentralClient | None], None]:
+        """Forget the session locally now; the call returned ends it on the server (blocking).
+
+        For a UI: forget on its own thread the moment the citizen leaves, and make the call
+        on a worker, where waiting for the server harms nobody.
+        """
         with self._lock:
             token = self._token
             self._forget_locked()
-        if token is not None and client is not None:
-            self._close_on_server(client, token)
+
+        def close_on_server(client: CentralClient | None) -> None:
+            if token is not None and client is not None:
+                self._close_on_server(client, token)
+
+        return close_on_server
 
     def _forget_locked(self) -> None:
         self._generation += 1

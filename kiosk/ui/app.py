@@ -15,7 +15,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.i18n import is_rtl, translator
+from kiosk.i18n import N_, NP_, is_rtl, plural_translator, translator
 from kiosk.services.faults import GENERIC_MESSAGE
 from kiosk.services.scanning import ScannedCode
 from kiosk.ui import theme
@@ -24,6 +24,7 @@ from kiosk.ui.memory import release_free_memory
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.text import install_measure_cache
+from kiosk.ui.widgets.countdown import StillThereDialog
 from kiosk.ui.worker import Worker
 from offline_cache.sync import ConnectivitySnapshot
 
@@ -32,6 +33,12 @@ log = logging.getLogger(__name__)
 PREBUILD_AFTER_S = 1.0  # after the first frame of home: the kiosk is interactive before
 PREBUILD_GAP_S = 0.2
 RELEASE_MEMORY_AFTER_S = 2.0
+STILL_THERE = N_("Are you still there?")
+SIGNING_OUT_IN = NP_(
+    "For your privacy, you will be signed out in {count} second.",
+    "For your privacy, you will be signed out in {count} seconds.",
+)
+STAY = N_("I am still here")
 ESCAPE_KEYS = {27}  # Escape (and Android back), which Kivy would turn into "close the app"
 
 
@@ -52,6 +59,7 @@ class KioskApp(App):  # type: ignore[misc]
         self.worker = Worker(context.config.cache.path)
         self.title = "GAU Kiosk"
         self._inactivity: ClockEvent | None = None
+        self._still_there: StillThereDialog | None = None
         self.screens: dict[str, KioskScreen] = {}
         self._stale: set[str] = set()  # built screens still drawn in an earlier language
         self.apology = ""
@@ -145,7 +153,10 @@ class KioskApp(App):  # type: ignore[misc]
         return screen
 
     def go_home(self, apology: bool = False) -> None:
-        """Back to the start: every screen forgets what was typed or shown for a citizen."""
+        """Back to the start: the session ends, every screen forgets the citizen."""
+        self._close_still_there()
+        if self.context.session.citizen is not None:
+            self._end_session()
         for name, screen in self.screens.items():
             screen.reset()  # forgets the state and empties the widgets that showed it
             self._stale.add(name)  # redrawn from that clean state when next shown
@@ -163,11 +174,50 @@ class KioskApp(App):  # type: ignore[misc]
         self._inactivity = Clock.schedule_once(lambda _dt: self._inactive(), timeout)
 
     def _inactive(self) -> None:
-        if self.root.current != "home":
+        if self.root.current == "home":
+            return
+        if self.context.session.citizen is not None:
+            self._ask_still_there()  # a signed-in citizen may be reading: ask first
+        else:
             log.info("inactivity: back to the home screen")
             self.go_home()
 
+    def _ask_still_there(self) -> None:
+        plural = plural_translator(self.lang)
+
+        def texts(seconds: int) -> tuple[str, str, str]:
+            left = plural(SIGNING_OUT_IN, seconds).format(count=seconds)
+            return self.tr(STILL_THERE), left, self.tr(STAY)
+
+        self._still_there = StillThereDialog(
+            self.context.config.kiosk.signout_warning_s,
+            texts,
+            on_stay=self._restart_inactivity,
+            on_timeout=self._timed_out,
+        )
+        self._still_there.start()
+
+    def _timed_out(self) -> None:
+        log.info("inactivity: signed out, back to the home screen")
+        self._still_there = None
+        self.go_home()
+
+    def _close_still_there(self) -> None:
+        if self._still_there is not None:
+            self._still_there.cancel()
+            self._still_there = None
+
+    def _end_session(self) -> None:
+        # Forgotten here and now; the server is told on the worker, where waiting is harmless.
+        close_on_server = self.context.session.forget()
+        context = self.context
+        self.worker.run(
+            lambda _db: close_on_server(context.client()), lambda _done: None, lambda _e: None
+        )
+
     def _on_touch(self, _window: Any, _touch: Any) -> bool:
+        if self._still_there is not None:
+            self._close_still_there()  # any touch answers "still there?"
         self._restart_inactivity()
         return False  # let the touch reach the widgets
 

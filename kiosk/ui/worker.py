@@ -54,7 +54,11 @@ class Worker:
                 return
             Clock.schedule_once(lambda _dt: on_done(result))
 
-        self._pool.submit(task)
+        try:
+            self._pool.submit(task)
+        except RuntimeError:
+            # Shut down: the app is stopping, and a clock tick still asked for work.
+            log.info("worker stopped: a late job was dropped")
 
     def _forget_connection(self) -> None:
         # After a cache fault the connection may be unusable; the next job opens a new one.

@@ -58,10 +58,12 @@ def kiosk(
         f"""
 [kiosk]
 inactivity_timeout_s = 10
+signout_warning_s = 5
 [server]
 url = "{ui_server.base_url}"
 device_token_file = "{token}"
 sync_interval_s = 2
+read_timeout_s = 2
 [printer]
 uri = "{ui_printer.uri}"
 profile = "generic-80"

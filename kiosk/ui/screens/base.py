@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.metrics import dp, sp
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
@@ -117,9 +118,27 @@ class JourneyScreen(KioskScreen):
             self.order_language_buttons()
 
     def clear_drawing(self) -> None:
-        """Empty the body and put the keys away: nothing a citizen saw stays in a widget."""
+        """Empty the title and body, put the keys away: nothing a citizen saw stays shown."""
+        self.ids.title.text = ""
         self.ids.body.clear_widgets()
+        self.ids.scroll.scroll_y = 1  # each step starts at its top
         self.show_keyboard(None)
+
+    def add_form(self, body: Any, fields: list[TextField], button: Any) -> None:
+        """Fields and their button; in landscape on one line, the keyboard needs the rest."""
+        button.height = dp(theme.BUTTON_HEIGHT_DP)
+        if button.parent is not None:
+            button.parent.remove_widget(button)
+        if landscape():
+            row = BoxLayout(spacing=self.ids.body.spacing, size_hint_y=None)
+            row.height = fields[0].height
+            button.height = row.height
+            self.order_for_reading(row, *fields, button)
+            body.add_widget(row)
+        else:
+            for field in fields:
+                body.add_widget(field)
+            body.add_widget(button)
 
     def add_family_buttons(self, body: Any) -> None:
         """One button per ticket family, with its pictogram; a tap calls `choose_family`."""

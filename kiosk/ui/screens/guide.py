@@ -8,9 +8,10 @@ from typing import Any
 import sqlite_utils
 from kivy.factory import Factory
 
-from kiosk.domain.models import Service, ServiceKind, localized
+from kiosk.domain.models import Service, ServiceKind
 from kiosk.i18n import N_
 from kiosk.ui.screens.base import BACK, JourneyScreen
+from kiosk.ui.screens.procedure import add_procedure_page
 from kiosk.ui.screens.ticket import TicketScreen
 from kiosk.ui.widgets.keyboard import WORD_LAYOUT, TextField
 
@@ -19,16 +20,10 @@ GUIDE = N_("Guide of procedures")
 CHOOSE_SERVICE = N_("Choose a procedure")
 SEARCH_HINT = N_("Search the guide")
 NO_RESULT = N_("Nothing found. Try another word, or choose a subject.")
-DOCUMENTS = N_("Documents to bring")
-FEE = N_("Fee: {amount} dirhams")
-FREE = N_("Fee: free")
-DELAY = N_("Delay")
-WHERE = N_("Good to know")
 ONLINE_REQUEST = N_(
     "With your CAU account you can request it online or at this kiosk, then collect it here."
 )
 FOLLOW_HERE = N_("Once filed, follow your application on this kiosk with its dossier number.")
-NOT_HERE = N_("This document is not issued at this annex.")
 TAKE_TICKET_FOR = N_("Take a ticket for this procedure")
 
 
@@ -161,21 +156,7 @@ class GuideScreen(JourneyScreen):
         service, lang = self.service, self.app.lang
         assert service is not None
         self.ids.title.text = service.name(lang)
-        body.add_widget(Factory.KioskLabel(text=localized(service.summary, lang)))
-        body.add_widget(Factory.SectionLabel(text=self.tr(DOCUMENTS)))
-        for document in service.documents_in(lang):
-            body.add_widget(Factory.KioskLabel(text=f"• {document}"))
-        fee = self.tr(FEE).format(amount=f"{service.fee_mad:g}") if service.fee_mad else None
-        body.add_widget(Factory.SectionLabel(text=fee or self.tr(FREE)))
-        if service.fee_note:
-            body.add_widget(Factory.KioskLabel(text=localized(service.fee_note, lang)))
-        body.add_widget(Factory.SectionLabel(text=self.tr(DELAY)))
-        body.add_widget(Factory.KioskLabel(text=localized(service.delay, lang)))
-        body.add_widget(Factory.SectionLabel(text=self.tr(WHERE)))
-        if not service.issued_at_annex:
-            body.add_widget(Factory.AlertLabel(text=self.tr(NOT_HERE)))
-        if service.where_to_go:
-            body.add_widget(Factory.KioskLabel(text=localized(service.where_to_go, lang)))
+        add_procedure_page(body, service, lang, self.tr)
         if service.kind is ServiceKind.CERTIFICATE and service.issued_at_annex:
             body.add_widget(Factory.KioskLabel(text=self.tr(ONLINE_REQUEST)))
         elif service.kind is not ServiceKind.CERTIFICATE:

@@ -29,11 +29,13 @@ NOT_AVAILABLE = N_("not available")
 PEOPLE_WAITING = NP_("{count} person waiting", "{count} people waiting")
 ABOUT_MINUTES = NP_("about {minutes} minute", "about {minutes} minutes")
 NOBODY_WAITING = N_("no wait")
-# The journeys on the home screen: (screen, label, icon). Part 2 adds the CAU account here.
+MY_ACCOUNT = N_("My CAU account: certificates and requests")
+# The journeys on the home screen: (screen, label, icon).
 JOURNEYS = (
     ("ticket", TAKE_TICKET, "ticket"),
     ("status", FOLLOW_APPLICATION, "status"),
     ("guide", GUIDE, "guide"),
+    ("account", MY_ACCOUNT, "account"),
 )
 BOARD_REFRESH_S = 20
 
@@ -174,10 +176,11 @@ class HomeScreen(KioskScreen):
         self._draw_board()
 
     def on_scan(self, kind: str, value: str) -> None:
-        """A dossier code scanned at the home screen opens its look-up, already filled in."""
-        if kind in ("passport_dossier", "firearm_dossier"):
-            self.start("status")
-            self.app.screen("status").on_scan(kind, value)
+        """A dossier code opens its look-up, a CAU card the sign-in, already filled in."""
+        journey = {"passport_dossier": "status", "firearm_dossier": "status", "cau_card": "account"}
+        if kind in journey:
+            self.start(journey[kind])
+            self.app.screen(journey[kind]).on_scan(kind, value)
 
     def show_notice(self, text: str) -> None:
         self._notice = text

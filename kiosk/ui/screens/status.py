@@ -7,15 +7,12 @@ from typing import Any
 
 import sqlite_utils
 from kivy.factory import Factory
-from kivy.metrics import dp
-from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.i18n import N_
 from kiosk.services.faults import message_key
 from kiosk.services.scanning import CodeKind
 from kiosk.services.status import KINDS, Outcome, StatusLookup, stage_name
-from kiosk.ui import theme
-from kiosk.ui.screens.base import BACK, DONE, JourneyScreen, landscape
+from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from kiosk.ui.widgets.keyboard import TextField
 
 TITLE = N_("Follow an application")
@@ -160,22 +157,8 @@ class StatusScreen(JourneyScreen):
         self.ids.title.text = self.tr(KIND_NAMES[self.kind])
         self.dossier.hint, self.cin.hint = self.tr(DOSSIER_HINT), self.tr(CIN_HINT)
         self.look_up_button.text = self.tr(LOOK_UP)
-        self.look_up_button.height = dp(theme.BUTTON_HEIGHT_DP)
-        if self.look_up_button.parent is not None:
-            self.look_up_button.parent.remove_widget(self.look_up_button)
         self._update_look_up_button()
-        fields = [self.dossier, self.cin]
-        if landscape():
-            # Fields and button on one line: the keyboard needs the rest of a short screen.
-            row = BoxLayout(spacing=self.ids.body.spacing, size_hint_y=None)
-            row.height = self.dossier.height
-            self.look_up_button.height = row.height
-            self.order_for_reading(row, *fields, self.look_up_button)
-            body.add_widget(row)
-        else:
-            for field in fields:
-                body.add_widget(field)
-            body.add_widget(self.look_up_button)
+        self.add_form(body, [self.dossier, self.cin], self.look_up_button)
         scanner = self.app.context.scanner is not None
         body.add_widget(Factory.KioskLabel(text=self.tr(TYPE_OR_SCAN if scanner else TYPE_BOTH)))
         self.show_keyboard(self.keyboard.target or self.dossier)

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 from enum import Enum
 from typing import Any
 
-import qrcode
 import sqlite_utils
 from kivy.clock import Clock, ClockEvent
-from kivy.core.image import Image as CoreImage
 from kivy.factory import Factory
-from kivy.metrics import dp
-from kivy.uix.image import Image
 
 from kiosk.i18n import N_
 from kiosk.services.documents import YOUR_NUMBER, ticket_link, wait_lines
@@ -21,6 +16,7 @@ from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.ui import theme
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
+from kiosk.ui.widgets.qr import qr_image
 from offline_cache.protocol import Ticket
 
 CHOOSE_FAMILY = N_("Which service are you here for?")
@@ -159,16 +155,8 @@ class TicketScreen(JourneyScreen):
             )
             body.add_widget(reason)
             body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_TICKET)))
-            body.add_widget(self._qr_image(shown))
-
-    def _qr_image(self, ticket: Ticket) -> Image:
-        link = ticket_link(self.app.context.config.printer.tracking_url, ticket)
-        picture = qrcode.make(link, border=4).get_image().convert("RGB")
-        data = io.BytesIO()
-        picture.save(data, format="PNG")
-        data.seek(0)
-        texture = CoreImage(data, ext="png").texture
-        return Image(texture=texture, size_hint_y=None, height=dp(320))
+            link = ticket_link(self.app.context.config.printer.tracking_url, shown)
+            body.add_widget(qr_image(link))
 
     def _draw_failed(self, body: Any) -> None:
         self.ids.title.text = self.tr(self.error)

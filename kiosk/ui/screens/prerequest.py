@@ -1,0 +1,223 @@
+"""An offline pre-request: service, CIN and phone → kept and queued → a receipt with PR-…."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import sqlite_utils
+from kivy.clock import Clock, ClockEvent
+from kivy.factory import Factory
+
+from kiosk.domain.models import Service
+from kiosk.i18n import N_
+from kiosk.services.documents import Receipt, receipt_link
+from kiosk.services.faults import message_key
+from kiosk.services.printing import PrintResult
+from kiosk.services.requests import StoredPreRequest
+from kiosk.ui import theme
+from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
+from kiosk.ui.widgets.keyboard import TextField
+from kiosk.ui.widgets.qr import qr_image
+
+CHOOSE = N_("Pre-request without an account: which certificate?")
+EXPLAIN = N_(
+    "Without the network, the kiosk keeps your request and sends it later. "
+    "Your identity is checked at the counter."
+)
+FORM_TITLE = N_("Your CIN and your phone")
+CIN_HINT = N_("CIN number")
+PHONE_HINT = N_("Phone number")
+RECORD = N_("Record the pre-request")
+SAVING = N_("Recording…")
+SAVED = N_("Pre-request recorded")
+REFERENCE = N_("Pre-request reference")
+AT_COUNTER = N_("Bring your CIN to the counter: your identity is checked there.")
+PRINTED = N_("Take your receipt below the screen.")
+SCAN_RECEIPT = N_("Scan this code with your phone to follow your request.")
+SENDING_LATER = N_("It will be sent to the administration as soon as the network is back.")
+SERVER_REFERENCE = N_("Received by the administration under the reference {reference}.")
+# While the receipt is shown, look for the server's reference (a sync may run meanwhile).
+REFERENCE_POLL_S = 2.0
+
+
+class Step(Enum):
+    """Where the citizen is in the pre-request."""
+
+    SERVICES = "services"
+    FORM = "form"
+    SAVING = "saving"
+    SAVED = "saved"
+
+
+class PreRequestScreen(JourneyScreen):
+    """For field staff and days without a network: nothing needs the server until the sync."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cin = TextField(uppercase=True, max_length=8, layouts=("azerty", "digits"))
+        self.phone = TextField(max_length=16, layouts=("digits",))
+        for field in (self.cin, self.phone):
+            field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
+        self.record_button = Factory.BigButton()
+        self.record_button.bind(on_release=lambda _b: self.record())
+        self.step = Step.SERVICES
+        self.services: tuple[Service, ...] = ()
+        self.service: Service | None = None
+        self.error = ""
+        self.stored: StoredPreRequest | None = None
+        self.printed: PrintResult | None = None
+        self._poll: ClockEvent | None = None
+
+    # --- journey ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        self._stop_polling()
+        self.step, self.service, self.error = Step.SERVICES, None, ""
+        self.stored = self.printed = None
+        self.cin.value = self.phone.value = ""
+        self.clear_drawing()
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        if not self.services:
+            context = self.app.context
+
+            def read(db: sqlite_utils.Database) -> tuple[Service, ...]:
+                return context.requests(db).offline_services()
+
+            self.app.worker.run(read, self._services_loaded, lambda _error: None)
+
+    def _services_loaded(self, services: tuple[Service, ...]) -> None:
+        self.services = services
+        if self.step is Step.SERVICES:
+            self.refresh_texts()
+
+    def go_back(self) -> None:
+        """Back to the list from the form; home from the list or once recorded."""
+        if self.step is Step.FORM:
+            self.step, self.error = Step.SERVICES, ""
+            self.refresh_texts()
+        elif self.step is not Step.SAVING:
+            self.app.go_home()
+
+    def choose(self, service: Service) -> None:
+        self.service, self.step = service, Step.FORM
+        self.refresh_texts()
+
+    def record(self) -> None:
+        """Keep it and queue it in one transaction (on the worker), then print the receipt."""
+        assert self.service is not None
+        context, code, lang = self.app.context, self.service.code, self.app.lang
+        cin, phone = self.cin.value, self.phone.value
+        self.step, self.error = Step.SAVING, ""
+        self.refresh_texts()
+
+        def keep(db: sqlite_utils.Database) -> tuple[StoredPreRequest, PrintResult]:
+            stored = context.requests(db).create_pre_request(code, cin, phone, lang)
+            if context.sync is not None:
+                context.sync.worker.trigger()  # sent at once if the network is there
+            return stored, context.printing.print_receipt(Receipt.for_pre_request(stored.record))
+
+        self.app.worker.run(keep, self._kept, self._refused)
+
+    def _kept(self, outcome: tuple[StoredPreRequest, PrintResult]) -> None:
+        if self.step is not Step.SAVING:
+            return
+        self.stored, self.printed = outcome
+        self.cin.value = self.phone.value = ""  # kept in the cache now, not on the screen
+        self.step = Step.SAVED
+        self.refresh_texts()
+        look = Clock.schedule_interval
+        self._poll = look(lambda _dt: self._look_for_reference(), REFERENCE_POLL_S)
+
+    def _refused(self, error: BaseException) -> None:
+        # A CIN or phone that is not one, or a storage fault: back to the form, nothing lost.
+        if self.step is Step.SAVING:
+            self.step, self.error = Step.FORM, message_key(error)
+            self.refresh_texts()
+
+    def _look_for_reference(self) -> None:
+        stored, context = self.stored, self.app.context
+        if stored is None or stored.server_reference:
+            self._stop_polling()
+            return
+        key = stored.record.idempotency_key
+
+        def read(db: sqlite_utils.Database) -> StoredPreRequest | None:
+            return context.requests(db).pre_request(key)
+
+        self.app.worker.run(read, self._reference_read, lambda _error: None)
+
+    def _reference_read(self, found: StoredPreRequest | None) -> None:
+        if self.step is Step.SAVED and found is not None and found.server_reference:
+            self.stored = found
+            self._stop_polling()
+            self.refresh_texts()
+
+    def _stop_polling(self) -> None:
+        if self._poll is not None:
+            self._poll.cancel()
+            self._poll = None
+
+    def on_typed(self) -> None:
+        self._update_record_button()
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def refresh_texts(self) -> None:
+        self.arrange_frame(DONE if self.step is Step.SAVED else BACK)
+        self.ids.back.disabled = self.step is Step.SAVING
+        self.clear_drawing()
+        body = self.ids.body
+        if self.step is Step.SERVICES:
+            self.ids.title.text = self.tr(CHOOSE)
+            body.add_widget(Factory.KioskLabel(text=self.tr(EXPLAIN)))
+            for service in self.services:
+                button = Factory.BigButton(text=service.name(self.app.lang))
+                button.bind(on_release=lambda _b, chosen=service: self.choose(chosen))
+                body.add_widget(button)
+        elif self.step is Step.FORM:
+            self._draw_form(body)
+        elif self.step is Step.SAVING:
+            self.ids.title.text = self.tr(SAVING)
+        else:
+            self._draw_saved(body)
+
+    def _draw_form(self, body: Any) -> None:
+        assert self.service is not None
+        self.ids.title.text = self.tr(FORM_TITLE)
+        body.add_widget(Factory.SectionLabel(text=self.service.name(self.app.lang)))
+        self.cin.hint, self.phone.hint = self.tr(CIN_HINT), self.tr(PHONE_HINT)
+        self.record_button.text = self.tr(RECORD)
+        self._update_record_button()
+        self.add_form(body, [self.cin, self.phone], self.record_button)
+        if self.error:
+            body.add_widget(Factory.AlertLabel(text=self.tr(self.error)))
+        body.add_widget(Factory.KioskLabel(text=self.tr(AT_COUNTER)))
+        self.show_keyboard(self.keyboard.target or self.cin)
+
+    def _update_record_button(self) -> None:
+        self.record_button.disabled = not (self.cin.value.strip() and self.phone.value.strip())
+
+    def _draw_saved(self, body: Any) -> None:
+        stored, printed = self.stored, self.printed
+        assert stored is not None and printed is not None
+        self.ids.title.text = self.tr(SAVED)
+        body.add_widget(Factory.MutedLabel(text=self.tr(REFERENCE)))
+        body.add_widget(Factory.ReferenceNumber(text=stored.local_reference))
+        service = self.app.context.catalogue.service(stored.record.service_code)
+        body.add_widget(Factory.KioskLabel(text=service.name(self.app.lang)))
+        body.add_widget(Factory.AlertLabel(text=self.tr(AT_COUNTER)))
+        if stored.server_reference:
+            text = self.tr(SERVER_REFERENCE).format(reference=stored.server_reference)
+            body.add_widget(Factory.KioskLabel(text=text))
+        else:
+            body.add_widget(Factory.MutedLabel(text=self.tr(SENDING_LATER)))
+        if printed.printed:
+            body.add_widget(Factory.KioskLabel(text=self.tr(PRINTED)))
+            return
+        reason = self.tr(printed.message_key or "")
+        body.add_widget(Factory.KioskLabel(text=reason, color=theme.ALERT))
+        body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_RECEIPT)))
+        base = self.app.context.config.printer.tracking_url
+        body.add_widget(qr_image(receipt_link(base, stored.local_reference)))
