@@ -84,12 +84,27 @@ class AppDriver:
         from kivy.tests.common import UnitTestTouch
 
         self.pump()
+        self._scroll_into_view(widget)
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.pump()
         touch.touch_up()
         self.pump(3)
+
+    def _scroll_into_view(self, widget: Any) -> None:
+        """Scroll the page as a person would, when `widget` lies below what is shown."""
+        from kivy.uix.scrollview import ScrollView
+
+        parent = widget.parent
+        # The window is its own parent: the climb ends there.
+        while parent is not None and parent is not parent.parent:
+            if isinstance(parent, ScrollView):
+                break
+            parent = parent.parent
+        if isinstance(parent, ScrollView):
+            parent.scroll_to(widget, animate=False)
+            self.pump(2)
 
     def press_key(self, key: int, modifiers: list[str] | None = None) -> None:
         """A key as the window receives it (Escape: 27; F4 with alt: 285)."""
