@@ -15,6 +15,7 @@ from tests.support.reference_server import (
     running_reference_server,
 )
 from tests.support.scanner_emulator import ScannerEmulator
+from tests.support.technician import write_technician_pin
 from tests.support.ui_driver import AppDriver, start_app, stop_app, virtual_screen
 
 PORTRAIT = (1080, 1920)
@@ -71,6 +72,8 @@ profile = "generic-80"
 uri = "{ui_scanner.link}"
 [cache]
 path = "{state / "cache.sqlite"}"
+[technician]
+pin_file = "{write_technician_pin(state)}"
 """
     )
     with virtual_screen(*PORTRAIT) as display:
