@@ -12,6 +12,7 @@ from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock, ClockEvent
 from kivy.core.window import Window
 from kivy.lang import Builder
+from kivy.metrics import Metrics
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
@@ -51,6 +52,8 @@ class KioskApp(App):  # type: ignore[misc]
     font_regular = StringProperty("")
     font_bold = StringProperty("")
     connectivity = StringProperty("offline")
+    large_text = BooleanProperty(False)
+    high_contrast = BooleanProperty(False)
 
     def __init__(self, context: AppContext, kiosk_mode: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -121,6 +124,32 @@ class KioskApp(App):  # type: ignore[misc]
             else:
                 self._stale.add(name)
 
+    # --- display: larger text, high contrast ------------------------------------------------
+
+    def toggle_large_text(self) -> None:
+        """Every text a quarter larger, or back to normal; home is drawn again."""
+        self._set_display(not self.large_text, self.high_contrast)
+
+    def toggle_high_contrast(self) -> None:
+        """White and yellow on black, or back to the standard colours."""
+        self._set_display(self.large_text, not self.high_contrast)
+
+    def _set_display(self, large_text: bool, high_contrast: bool) -> None:
+        self.large_text, self.high_contrast = large_text, high_contrast
+        Metrics.fontscale = theme.LARGE_TEXT_SCALE if large_text else 1.0
+        theme.use_palette("high_contrast" if high_contrast else "standard")
+        Window.clearcolor = theme.BACKGROUND
+        # Sizes and colours are read when widgets are built (kv rules, sp()): build anew.
+        current = self.root.current
+        for screen in list(self.screens.values()):
+            screen.dispose()
+            self.root.remove_widget(screen)
+        self.screens.clear()
+        self._stale.clear()
+        self.screen("home")
+        self.show(current)
+        Clock.schedule_once(self._build_next_screen, PREBUILD_GAP_S)
+
     # --- navigation and safety ------------------------------------------------------------
 
     def screen(self, name: str) -> KioskScreen:
@@ -175,6 +204,8 @@ class KioskApp(App):  # type: ignore[misc]
 
     def _inactive(self) -> None:
         if self.root.current == "home":
+            if self.large_text or self.high_contrast:
+                self._set_display(False, False)  # the citizen who chose them has gone
             return
         if self.context.session.citizen is not None:
             self._ask_still_there()  # a signed-in citizen may be reading: ask first
@@ -242,10 +273,18 @@ class KioskApp(App):  # type: ignore[misc]
         Clock.schedule_once(lambda _dt: setattr(self, "connectivity", state))
 
 
+_loaded_kv: set[str] = set()
+
+
 def _load_kv(name: str) -> None:
+    # Once per process: a class rule loaded twice builds its children twice (a screen
+    # rebuilt for larger text would show every tile's icon and label two times).
+    if name in _loaded_kv:
+        return
     # By package path, never by working directory: the kiosk runs from anywhere.
     with resources.as_file(resources.files("kv").joinpath(f"{name}.kv")) as path:
         Builder.load_file(str(Path(path)))
+    _loaded_kv.add(name)
 
 
 class _KeepRunning(ExceptionHandler):  # type: ignore[misc]

@@ -6,15 +6,42 @@ from importlib import resources
 from pathlib import Path
 
 # RGBA in 0..1. Deep teal on white: a calm public-service look, text contrast above 7:1.
-BACKGROUND = (0.97, 0.98, 0.98, 1)
-SURFACE = (1, 1, 1, 1)
-PRIMARY = (0.0, 0.33, 0.36, 1)  # buttons; white text on it
-PRIMARY_TEXT = (1, 1, 1, 1)
-TEXT = (0.08, 0.12, 0.14, 1)  # body text on BACKGROUND / SURFACE
-MUTED_TEXT = (0.22, 0.27, 0.30, 1)
-ALERT = (0.55, 0.10, 0.05, 1)  # a printer fault, offline: still 7:1 on white
-ONLINE = (0.0, 0.33, 0.13, 1)
-NOTICE_BACKGROUND = (1.0, 0.96, 0.85, 1)  # a warm panel for the annex's notices
+STANDARD = {
+    "BACKGROUND": (0.97, 0.98, 0.98, 1),
+    "SURFACE": (1, 1, 1, 1),
+    "PRIMARY": (0.0, 0.33, 0.36, 1),  # buttons; white text on it
+    "PRIMARY_TEXT": (1, 1, 1, 1),
+    "TEXT": (0.08, 0.12, 0.14, 1),  # body text on BACKGROUND / SURFACE
+    "MUTED_TEXT": (0.22, 0.27, 0.30, 1),
+    "ALERT": (0.55, 0.10, 0.05, 1),  # a printer fault, offline: still 7:1 on white
+    "ONLINE": (0.0, 0.33, 0.13, 1),
+    "NOTICE_BACKGROUND": (1.0, 0.96, 0.85, 1),  # a warm panel for the annex's notices
+}
+# For low vision: white and yellow on black, every pair well above 7:1 (most above 15:1).
+HIGH_CONTRAST = {
+    "BACKGROUND": (0, 0, 0, 1),
+    "SURFACE": (0.08, 0.08, 0.08, 1),
+    "PRIMARY": (1.0, 0.87, 0.0, 1),  # yellow buttons; black text on them
+    "PRIMARY_TEXT": (0, 0, 0, 1),
+    "TEXT": (1, 1, 1, 1),
+    "MUTED_TEXT": (0.88, 0.88, 0.88, 1),
+    "ALERT": (1.0, 0.62, 0.55, 1),
+    "ONLINE": (0.55, 1.0, 0.55, 1),
+    "NOTICE_BACKGROUND": (0.16, 0.13, 0.0, 1),
+}
+PALETTES = {"standard": STANDARD, "high_contrast": HIGH_CONTRAST}
+BACKGROUND = SURFACE = PRIMARY = PRIMARY_TEXT = TEXT = MUTED_TEXT = ALERT = ONLINE = (0, 0, 0, 1)
+NOTICE_BACKGROUND = (0, 0, 0, 1)
+# Large text: every sp() size grows by this much (Kivy's font scale).
+LARGE_TEXT_SCALE = 1.25
+
+
+def use_palette(name: str) -> None:
+    """Make `name` the colours of every widget built from now on (kv rules read them then)."""
+    globals().update(PALETTES[name])
+
+
+use_palette("standard")
 
 # Sizes in density-independent pixels (Kivy's dp); the tests convert with the DPI.
 TOUCH_TARGET_MIN_CM = 2.0

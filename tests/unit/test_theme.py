@@ -9,20 +9,34 @@ from kiosk.ui import theme
 
 # (text, background) pairs the screens use for body text.
 TEXT_ON_BACKGROUND = {
-    "body": (theme.TEXT, theme.BACKGROUND),
-    "body on a card": (theme.TEXT, theme.SURFACE),
-    "muted": (theme.MUTED_TEXT, theme.BACKGROUND),
-    "alert": (theme.ALERT, theme.BACKGROUND),
-    "online": (theme.ONLINE, theme.BACKGROUND),
-    "button": (theme.PRIMARY_TEXT, theme.PRIMARY),
-    "quiet button": (theme.PRIMARY, theme.SURFACE),
+    "body": ("TEXT", "BACKGROUND"),
+    "body on a card": ("TEXT", "SURFACE"),
+    "muted": ("MUTED_TEXT", "BACKGROUND"),
+    "muted on a card": ("MUTED_TEXT", "SURFACE"),
+    "alert": ("ALERT", "BACKGROUND"),
+    "alert on a card": ("ALERT", "SURFACE"),
+    "online": ("ONLINE", "BACKGROUND"),
+    "button": ("PRIMARY_TEXT", "PRIMARY"),
+    "quiet button": ("PRIMARY", "SURFACE"),
+    "notice": ("TEXT", "NOTICE_BACKGROUND"),
 }
 
 
+@pytest.mark.parametrize("palette", sorted(theme.PALETTES))
 @pytest.mark.parametrize("use", sorted(TEXT_ON_BACKGROUND))
-def test_text_contrast_is_at_least_seven_to_one(use: str) -> None:
+def test_text_contrast_is_at_least_seven_to_one(palette: str, use: str) -> None:
+    colours = theme.PALETTES[palette]
     foreground, background = TEXT_ON_BACKGROUND[use]
-    assert theme.contrast(foreground, background) >= 7.0
+    assert theme.contrast(colours[foreground], colours[background]) >= 7.0
+
+
+def test_the_high_contrast_palette_changes_what_widgets_are_built_with() -> None:
+    try:
+        theme.use_palette("high_contrast")
+        assert (theme.TEXT, theme.BACKGROUND) == ((1, 1, 1, 1), (0, 0, 0, 1))
+    finally:
+        theme.use_palette("standard")
+    assert theme.STANDARD["TEXT"] == theme.TEXT
 
 
 def test_contrast_is_computed_as_wcag_defines_it() -> None:

@@ -72,6 +72,9 @@ class KioskScreen(Screen):  # type: ignore[misc]
     def refresh_texts(self) -> None:
         """Redraw every visible text in the current language, keeping the journey's state."""
 
+    def dispose(self) -> None:
+        """Let go of the app's and the window's events: the screen is being rebuilt."""
+
     def reset(self) -> None:
         """Forget everything shown or typed for the last citizen, widgets included.
 
@@ -93,7 +96,13 @@ class JourneyScreen(KioskScreen):
         self.add_language_buttons(self.ids.languages)
         self.keyboard = OnScreenKeyboard()
         self.keyboard.on_change = self.on_typed
-        Window.bind(size=lambda *_args: self.arrange_frame())
+        Window.bind(size=self._window_resized)
+
+    def _window_resized(self, *_args: Any) -> None:
+        self.arrange_frame()
+
+    def dispose(self) -> None:
+        Window.unbind(size=self._window_resized)
 
     def arrange_frame(self, back_text: str = BACK, back_enabled: bool = True) -> None:
         """Back leads the reading direction; in landscape the languages join the top bar."""

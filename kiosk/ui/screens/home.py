@@ -30,6 +30,10 @@ PEOPLE_WAITING = NP_("{count} person waiting", "{count} people waiting")
 ABOUT_MINUTES = NP_("about {minutes} minute", "about {minutes} minutes")
 NOBODY_WAITING = N_("no wait")
 MY_ACCOUNT = N_("My CAU account: certificates and requests")
+LARGER_TEXT = N_("Larger text")
+NORMAL_TEXT = N_("Normal text")
+HIGH_CONTRAST = N_("High contrast")
+STANDARD_COLOURS = N_("Standard colours")
 # The journeys on the home screen: (screen, label, icon).
 JOURNEYS = (
     ("ticket", TAKE_TICKET, "ticket"),
@@ -55,10 +59,18 @@ class HomeScreen(KioskScreen):
             tile = JourneyTile(icon=theme.icon_path(icon))
             tile.bind(on_release=lambda _tile, chosen=screen: self.start(chosen))
             self.tiles[screen] = tile
-        self.app.bind(connectivity=lambda *_args: self._connectivity_changed())
+        self.text_size_button = Factory.QuietButton()
+        self.text_size_button.bind(on_release=lambda _b: self.app.toggle_large_text())
+        self.contrast_button = Factory.QuietButton()
+        self.contrast_button.bind(on_release=lambda _b: self.app.toggle_high_contrast())
+        self.app.bind(connectivity=self._connectivity_changed)
         # Five quick taps on the annex's name open technician mode (nothing hints at it).
         self.secret_taps = watch_secret_taps(self.ids.annex, lambda: self.start("technician"))
-        Clock.schedule_interval(lambda _dt: self._tick(), BOARD_REFRESH_S)
+        self._ticking = Clock.schedule_interval(lambda _dt: self._tick(), BOARD_REFRESH_S)
+
+    def dispose(self) -> None:
+        self.app.unbind(connectivity=self._connectivity_changed)
+        self._ticking.cancel()
 
     # --- what the citizen does -------------------------------------------------------------
 
@@ -88,6 +100,10 @@ class HomeScreen(KioskScreen):
             self.ids.connectivity,
         )
         self.order_language_buttons()
+        self.text_size_button.text = self.tr(NORMAL_TEXT if self.app.large_text else LARGER_TEXT)
+        contrast = STANDARD_COLOURS if self.app.high_contrast else HIGH_CONTRAST
+        self.contrast_button.text = self.tr(contrast)
+        self.order_for_reading(self.ids.display_row, self.text_size_button, self.contrast_button)
         self.ids.main.orientation = "horizontal" if landscape() else "vertical"
         self.ids.journeys.clear_widgets()
         for tile in self.tiles.values():
@@ -156,7 +172,7 @@ class HomeScreen(KioskScreen):
         self._show_clock()
         self.load_board()
 
-    def _connectivity_changed(self) -> None:
+    def _connectivity_changed(self, *_args: Any) -> None:
         self._show_connectivity()
         self.load_board()  # a sync just ran or stopped: the figures may have moved
 
