@@ -27,6 +27,9 @@ SCREENS = (
     "guide-subjects",
     "guide-page",
     "guide-search",
+    "technician-pin",
+    "technician-report",
+    "technician-report-end",
 )
 
 

@@ -16,6 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.reference_server import DEMO_DEVICE_TOKEN, running_reference_server
+from tests.support.technician import (
+    TECHNICIAN_PIN,
+    WRONG_PIN,
+    open_technician_mode,
+    type_pin,
+    write_technician_pin,
+)
 from tests.support.ui_driver import AppDriver, start_app, stop_app, virtual_screen
 
 LANGUAGE_BUTTONS = {"ar": "العربية", "fr": "Français", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "en": "English"}
@@ -125,7 +132,30 @@ def tour(driver: AppDriver, size: str) -> list[str]:
         for key in driver.buttons(screen.ids.footer)[:2]:
             driver.tap(key)
         look("guide-search")
+        # Technician mode: a wrong PIN's message beside the pad, the report, its end.
+        home_in(lang)
+        screen = open_technician_mode(driver)
+        type_pin(driver, WRONG_PIN)
+        driver.wait_until(lambda s=screen: s.refusal is not None)
+        look("technician-pin")
+        type_pin(driver, TECHNICIAN_PIN)
+        driver.wait_until(lambda s=screen: s.report is not None)
+        look("technician-report")
+        screen.ids.scroll.scroll_y = 0
+        look("technician-report-end")
     return problems
+
+
+def _refused_record(cache_path: Path) -> None:
+    """A pre-request the server will refuse (unknown service): technician mode lists it."""
+    from offline_cache.database import open_cache
+    from tests.support.sync_helpers import queue_pre_requests
+
+    db = open_cache(cache_path)
+    try:
+        queue_pre_requests(db, 1, service_code="no_such_service")
+    finally:
+        db.conn.close()
 
 
 def main(argv: list[str]) -> int:
@@ -146,7 +176,9 @@ def main(argv: list[str]) -> int:
             f'[server]\nurl = "{server.base_url}"\ndevice_token_file = "{state / "token"}"\n'
             f'[printer]\nuri = "capture:{state / "printed"}"\n'
             f'[cache]\npath = "{state / "cache.sqlite"}"\n'
+            f'[technician]\npin_file = "{write_technician_pin(state)}"\n'
         )
+        _refused_record(state / "cache.sqlite")
         from kiosk.ui import prepare_kivy
 
         prepare_kivy(state, windowed=False, size=(width, height))

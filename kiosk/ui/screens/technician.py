@@ -377,13 +377,14 @@ class TechnicianScreen(JourneyScreen):
         self._pin_message = Factory.AlertLabel(text=message) if message else None
         if landscape():
             # One line: the field, then the message or (once typing starts) the button.
-            row = BoxLayout(spacing=body.spacing, size_hint_y=None)
+            row = BoxLayout(spacing=body.spacing, size_hint_y=None, height=self.pin.height)
             beside = self._pin_message or self.open_button
-            row.height = max(self.pin.height, beside.height)
             if self._pin_message is not None:
+                # Level with the field; a message of several lines makes the row taller.
+                self._pin_message.size_hint_y = 1
                 self._pin_message.bind(
-                    height=lambda label, height: setattr(
-                        row, "height", max(self.pin.height, height)
+                    texture_size=lambda _label, size: setattr(
+                        row, "height", max(self.pin.height, size[1] + dp(12))
                     )
                 )
             self.open_button.height = self.pin.height
