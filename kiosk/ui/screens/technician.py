@@ -181,6 +181,10 @@ class TechnicianScreen(JourneyScreen):
         self.clear_drawing()
         self._top_of_page()
 
+    def dispose(self) -> None:
+        self._cancel_sync_poll()
+        super().dispose()
+
     def go_back(self) -> None:
         """Back (or done) leaves technician mode for the home screen."""
         self.app.go_home()
