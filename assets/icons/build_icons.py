@@ -8,7 +8,7 @@ white (#FFFFFF) so the icons sit on the deep-teal buttons (RGB 0, 84, 92); the U
 them with a Kivy Color. No icon holds a letter or a digit: they serve all four languages.
 
 Journey icons: ticket, status, guide, account, passport, firearm_licence, search, back,
-online, offline, printer. Family icons: one `family-<letter>.png` per ticket family of
+online, offline, printer, listen. Family icons: one `family-<letter>.png` per ticket family of
 kiosk/domain/catalogue.json; the build fails when the catalogue has a family without one.
 
 `--sheet PATH` also writes a labelled contact sheet (all icons on teal, at 256 and 64 px)
@@ -391,6 +391,13 @@ def draw_family_social(cv: Canvas) -> None:
     )
 
 
+def draw_listen(cv: Canvas) -> None:
+    """A loudspeaker with two sound waves: "listen again"."""
+    cv.solid(rounded([(40, 100), (80, 100), (132, 52), (132, 204), (80, 156), (40, 156)], 6, True))
+    for r in (40.0, 72.0):
+        cv.stroke(arc((132, 128), r, -45, 45))
+
+
 JOURNEYS: dict[str, Callable[[Canvas], None]] = {
     "ticket": draw_ticket,
     "status": draw_status,
@@ -403,6 +410,7 @@ JOURNEYS: dict[str, Callable[[Canvas], None]] = {
     "online": draw_online,
     "offline": draw_offline,
     "printer": draw_printer,
+    "listen": draw_listen,
 }
 
 # One pictogram per ticket family of kiosk/domain/catalogue.json (letter -> drawing).

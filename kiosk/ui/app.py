@@ -97,6 +97,7 @@ class KioskApp(App):  # type: ignore[misc]
         return manager
 
     def on_stop(self) -> None:
+        self.context.speaker.close()
         if self.context.sync is not None:
             self.context.sync.stop()
         if self.context.scanner is not None:
@@ -123,6 +124,19 @@ class KioskApp(App):  # type: ignore[misc]
                 screen.refresh_texts()
             else:
                 self._stale.add(name)
+
+    def choose_language(self, lang: str) -> None:
+        """A citizen's choice: the screen redraws in `lang` and, where a voice exists, says so."""
+        self.set_language(lang)
+        self.speak(self.root.current_screen.spoken_prompt())
+
+    # --- speech -------------------------------------------------------------------------
+
+    def speak(self, text: str) -> None:
+        """Say `text` in the current language, if a voice exists; never waits for it."""
+        speaker = self.context.speaker
+        if text and speaker.available(self.lang):
+            speaker.say(text, self.lang)
 
     # --- display: larger text, high contrast ------------------------------------------------
 
@@ -184,6 +198,7 @@ class KioskApp(App):  # type: ignore[misc]
     def go_home(self, apology: bool = False) -> None:
         """Back to the start: the session ends, every screen forgets the citizen."""
         self._close_still_there()
+        self.context.speaker.stop()
         if self.context.session.citizen is not None:
             self._end_session()
         for name, screen in self.screens.items():
@@ -247,6 +262,7 @@ class KioskApp(App):  # type: ignore[misc]
         )
 
     def _on_touch(self, _window: Any, _touch: Any) -> bool:
+        self.context.speaker.stop()  # the next tap interrupts whatever is being said
         if self._still_there is not None:
             self._close_still_there()  # any touch answers "still there?"
         self._restart_inactivity()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.metrics import dp, sp
@@ -13,7 +14,7 @@ from kivy.uix.screenmanager import Screen
 from kiosk.i18n import N_
 from kiosk.ui import theme
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard, TextField
-from kiosk.ui.widgets.tile import IconButton
+from kiosk.ui.widgets.tile import IconButton, ListenButton
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -44,7 +45,7 @@ class KioskScreen(Screen):  # type: ignore[misc]
             button = Factory.LanguageButton(
                 text=LANGUAGE_NAMES[lang], font_name=theme.font_path(lang)
             )
-            button.bind(on_release=lambda _button, chosen=lang: self.app.set_language(chosen))
+            button.bind(on_release=lambda _button, chosen=lang: self.app.choose_language(chosen))
             self._language_buttons.append(button)
 
     def order_language_buttons(self) -> None:
@@ -84,6 +85,10 @@ class KioskScreen(Screen):  # type: ignore[misc]
     def show_notice(self, text: str) -> None:
         """A one-line notice (an apology after a fault); screens that have none ignore it."""
 
+    def spoken_prompt(self) -> str:
+        """What the kiosk says when this screen shows (its title; home says its own)."""
+        return ""
+
     def on_scan(self, kind: str, value: str) -> None:
         """A code read by the scanner while this screen is shown; most screens ignore it."""
 
@@ -97,6 +102,19 @@ class JourneyScreen(KioskScreen):
         self.keyboard = OnScreenKeyboard()
         self.keyboard.on_change = self.on_typed
         Window.bind(size=self._window_resized)
+        # Each step's title is said aloud once the frame settles on it (a step clears the
+        # title, then sets the new one: the trigger speaks the last, once).
+        self.listen_button = ListenButton(icon=theme.icon_path("listen"))
+        self.listen_button.bind(on_release=lambda _b: self.app.speak(self.spoken_prompt()))
+        self._say_title = Clock.create_trigger(lambda _dt: self._speak_title())
+        self.ids.title.bind(text=lambda *_args: self._say_title())
+
+    def spoken_prompt(self) -> str:
+        return str(self.ids.title.text)
+
+    def _speak_title(self) -> None:
+        if self.app.root.current == self.name and self.ids.title.text:
+            self.app.speak(self.ids.title.text)
 
     def _window_resized(self, *_args: Any) -> None:
         self.arrange_frame()
@@ -109,6 +127,8 @@ class JourneyScreen(KioskScreen):
         self.ids.back.text = self.tr(back_text)
         self.ids.back.disabled = not back_enabled
         header = [self.ids.back, self.ids.title]
+        if self.app.context.speaker.available(self.app.lang):
+            header.append(self.listen_button)  # after the title, in reading order
         wide = landscape()
         # A 768-pixel-tall screen has no room for a row of its own under the title: in
         # landscape the languages join the top bar, and the bar's texts get smaller.

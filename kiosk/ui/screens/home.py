@@ -14,7 +14,7 @@ from kiosk.services.home_board import QueueLine
 from kiosk.ui import theme
 from kiosk.ui.screens.base import KioskScreen, landscape
 from kiosk.ui.widgets.secret_taps import watch_secret_taps
-from kiosk.ui.widgets.tile import JourneyTile
+from kiosk.ui.widgets.tile import JourneyTile, ListenButton
 
 TAKE_TICKET = N_("Take a queue ticket")
 FOLLOW_APPLICATION = N_("Follow a passport or firearm-licence application")
@@ -34,6 +34,7 @@ LARGER_TEXT = N_("Larger text")
 NORMAL_TEXT = N_("Normal text")
 HIGH_CONTRAST = N_("High contrast")
 STANDARD_COLOURS = N_("Standard colours")
+HOME_PROMPT = N_("Welcome. Touch the service you need.")
 # The journeys on the home screen: (screen, label, icon).
 JOURNEYS = (
     ("ticket", TAKE_TICKET, "ticket"),
@@ -63,6 +64,8 @@ class HomeScreen(KioskScreen):
         self.text_size_button.bind(on_release=lambda _b: self.app.toggle_large_text())
         self.contrast_button = Factory.QuietButton()
         self.contrast_button.bind(on_release=lambda _b: self.app.toggle_high_contrast())
+        self.listen_button = ListenButton(icon=theme.icon_path("listen"))
+        self.listen_button.bind(on_release=lambda _b: self.app.speak(self.spoken_prompt()))
         self.app.bind(connectivity=self._connectivity_changed)
         # Five quick taps on the annex's name open technician mode (nothing hints at it).
         self.secret_taps = watch_secret_taps(self.ids.annex, lambda: self.start("technician"))
@@ -103,7 +106,10 @@ class HomeScreen(KioskScreen):
         self.text_size_button.text = self.tr(NORMAL_TEXT if self.app.large_text else LARGER_TEXT)
         contrast = STANDARD_COLOURS if self.app.high_contrast else HIGH_CONTRAST
         self.contrast_button.text = self.tr(contrast)
-        self.order_for_reading(self.ids.display_row, self.text_size_button, self.contrast_button)
+        display = [self.text_size_button, self.contrast_button]
+        if self.app.context.speaker.available(self.app.lang):
+            display.append(self.listen_button)
+        self.order_for_reading(self.ids.display_row, *display)
         self.ids.main.orientation = "horizontal" if landscape() else "vertical"
         self.ids.journeys.clear_widgets()
         for tile in self.tiles.values():
@@ -114,6 +120,9 @@ class HomeScreen(KioskScreen):
             self.ids.journeys.add_widget(tile)
         self._draw_board()
         self.load_board()  # notices are read in the language now shown
+
+    def spoken_prompt(self) -> str:
+        return self.tr(HOME_PROMPT)
 
     @property
     def take_ticket(self) -> Any:

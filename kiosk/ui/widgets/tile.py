@@ -20,3 +20,10 @@ class IconButton(ButtonBehavior, BoxLayout):  # type: ignore[misc]
 
     text = StringProperty("")
     icon = StringProperty("")
+
+
+class ListenButton(ButtonBehavior, BoxLayout):  # type: ignore[misc]
+    """A square button with the loudspeaker: "say it again" (laid out in kv/widgets.kv)."""
+
+    icon = StringProperty("")
+    text = StringProperty("")  # none shown: the pictogram speaks for every language
