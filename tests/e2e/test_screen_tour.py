@@ -30,6 +30,20 @@ SCREENS = (
     "technician-pin",
     "technician-report",
     "technician-report-end",
+    "account-sign-in",
+    "account-menu",
+    "certificate-services",
+    "certificate-page",
+    "certificate-page-end",
+    "certificate-alert",
+    "certificate-confirm",
+    "certificate-sent",
+    "history",
+    "prerequest-services",
+    "prerequest-form",
+    "prerequest-saved",
+    "home-large-contrast",
+    "ticket-families-large-contrast",
 )
 
 

@@ -143,7 +143,70 @@ def tour(driver: AppDriver, size: str) -> list[str]:
         look("technician-report")
         screen.ids.scroll.scroll_y = 0
         look("technician-report-end")
+        problems.extend(_account_tour(driver, lang, home_in, look))
     return problems
+
+
+def _account_tour(driver: AppDriver, lang: str, home_in: Any, look: Any) -> list[str]:
+    """The CAU journeys: sign-in, choices, a request to its receipt, history, pre-request."""
+    from central_server.demo_data import DEMO_CITIZENS
+
+    citizen = DEMO_CITIZENS[1]
+    home_in(lang)
+    driver.tap(driver.screen().tiles["account"])
+    screen = driver.screen()
+    screen.cin.value, screen.pin.value = citizen.cin, citizen.pin
+    screen.on_typed()
+    look("account-sign-in")
+    driver.tap(screen.sign_in_button)
+    driver.wait_until(lambda: screen.step.value != "signing_in")
+    assert screen.step.value == "menu", (screen.step, screen.outcome)
+    look("account-menu")
+    driver.tap(driver.buttons(screen.ids.body)[0])  # request a certificate
+    request = driver.wait_until(
+        lambda: driver.app.root.current == "certificate" and driver.screen()
+    )
+    driver.wait_until(lambda: driver.buttons(request.ids.body))
+    look("certificate-services")
+    driver.tap(driver.buttons(request.ids.body)[0])
+    look("certificate-page")
+    request.ids.scroll.scroll_y = 0
+    look("certificate-page-end")
+    driver.tap(driver.buttons(request.ids.body)[-1])  # continue
+    look("certificate-alert")
+    driver.tap(driver.buttons(request.ids.body)[0])  # SMS
+    look("certificate-confirm")
+    driver.tap(driver.buttons(request.ids.body)[-1])  # send
+    driver.wait_until(lambda: request.step.value == "sent")
+    look("certificate-sent")
+    driver.tap(request.ids.back)
+    account = driver.screen()
+    driver.tap(driver.buttons(account.ids.body)[1])  # my requests
+    history = driver.wait_until(lambda: driver.app.root.current == "history" and driver.screen())
+    driver.wait_until(lambda: history.view is not None)
+    look("history")
+    # The pre-request, as offered when the server cannot answer a sign-in.
+    home_in(lang)
+    pre = driver.app.show("prerequest")
+    driver.wait_until(lambda: driver.buttons(pre.ids.body))
+    look("prerequest-services")
+    driver.tap(driver.buttons(pre.ids.body)[0])
+    pre.cin.value, pre.phone.value = "CD123456", "0612345678"
+    pre.on_typed()
+    look("prerequest-form")
+    driver.tap(pre.record_button)
+    driver.wait_until(lambda: pre.step.value == "saved")
+    look("prerequest-saved")
+    # Larger text and high contrast, as a citizen with low vision sets them at home.
+    home_in(lang)
+    driver.app.toggle_large_text()
+    driver.app.toggle_high_contrast()
+    look("home-large-contrast")
+    driver.tap(driver.screen().take_ticket)
+    look("ticket-families-large-contrast")
+    driver.app.toggle_large_text()
+    driver.app.toggle_high_contrast()
+    return []
 
 
 def _refused_record(cache_path: Path) -> None:

@@ -102,7 +102,13 @@ class AppDriver:
             if isinstance(parent, ScrollView):
                 break
             parent = parent.parent
-        if isinstance(parent, ScrollView):
+        if not isinstance(parent, ScrollView) or not parent.children:
+            return
+        if parent.children[0].height <= parent.height:
+            return  # it all fits: nothing to scroll (scroll_to would shift it off the top)
+        _x, bottom = widget.to_window(widget.x, widget.y)
+        _x, view_bottom = parent.to_window(parent.x, parent.y)
+        if bottom < view_bottom or bottom + widget.height > view_bottom + parent.height:
             parent.scroll_to(widget, animate=False)
             self.pump(2)
 

@@ -37,6 +37,8 @@ def _sign_in(driver: AppDriver, cin: str, pin: str) -> Any:
     driver.tap(screen.pin)
     type_keys(driver, pin)
     assert screen.pin.text == "•" * len(pin)  # masked: nobody behind reads it
+    keys = [b.text for b in driver.buttons(screen.ids.footer)]
+    assert "مسافة" not in keys and "-" not in keys  # a PIN pad: digits and delete only
     driver.tap(screen.sign_in_button)
     driver.wait_until(lambda: screen.step.value != "signing_in")
     return screen

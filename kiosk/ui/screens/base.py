@@ -8,6 +8,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.metrics import dp, sp
+from kivy.properties import NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
@@ -54,6 +55,9 @@ class KioskScreen(Screen):  # type: ignore[misc]
 
     def order_for_reading(self, row: Any, *widgets: Any) -> None:
         """Lay `widgets` out in reading order: from the left in French, from the right in Arabic."""
+        # Hold the widgets themselves first: `ids` keeps only weak proxies, and a widget whose
+        # one owner was this row would be freed by clear_widgets() before it is added back.
+        widgets = tuple(getattr(widget, "__self__", widget) for widget in widgets)
         row.clear_widgets()
         for widget in reversed(widgets) if self.app.rtl else widgets:
             if widget.parent is not None:
@@ -96,6 +100,8 @@ class KioskScreen(Screen):  # type: ignore[misc]
 class JourneyScreen(KioskScreen):
     """A journey in the shared frame (kv/journey.kv): back, title, languages, body, keyboard."""
 
+    back_width = NumericProperty(0)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.add_language_buttons(self.ids.languages)
@@ -133,7 +139,7 @@ class JourneyScreen(KioskScreen):
         # A 768-pixel-tall screen has no room for a row of its own under the title: in
         # landscape the languages join the top bar, and the bar's texts get smaller.
         self.ids.title.font_size = sp(theme.TITLE_SP * (0.75 if wide else 1))
-        self.ids.back.width = dp(theme.BACK_BUTTON_DP * (0.8 if wide else 1))
+        self.back_width = dp(theme.BACK_BUTTON_DP * (0.8 if wide else 1))
         for button in self._language_buttons:
             button.size_hint_x = None if wide else 1
             button.width = dp(theme.LANGUAGE_BUTTON_DP)
@@ -156,12 +162,15 @@ class JourneyScreen(KioskScreen):
     def add_form(self, body: Any, fields: list[TextField], button: Any) -> None:
         """Fields and their button; in landscape on one line, the keyboard needs the rest."""
         button.height = dp(theme.BUTTON_HEIGHT_DP)
+        button.font_size = sp(theme.BODY_SP + 4)  # BigButton's own size (kv/theme.kv)
         if button.parent is not None:
             button.parent.remove_widget(button)
         if landscape():
             row = BoxLayout(spacing=self.ids.body.spacing, size_hint_y=None)
             row.height = fields[0].height
             button.height = row.height
+            # Its words may take two lines at the field's height: a size smaller fits them.
+            button.font_size = sp(theme.BODY_SP - 4)
             self.order_for_reading(row, *fields, button)
             body.add_widget(row)
         else:

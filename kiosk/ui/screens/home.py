@@ -60,9 +60,9 @@ class HomeScreen(KioskScreen):
             tile = JourneyTile(icon=theme.icon_path(icon))
             tile.bind(on_release=lambda _tile, chosen=screen: self.start(chosen))
             self.tiles[screen] = tile
-        self.text_size_button = Factory.QuietButton()
+        self.text_size_button = Factory.WrappingQuietButton()
         self.text_size_button.bind(on_release=lambda _b: self.app.toggle_large_text())
-        self.contrast_button = Factory.QuietButton()
+        self.contrast_button = Factory.WrappingQuietButton()
         self.contrast_button.bind(on_release=lambda _b: self.app.toggle_high_contrast())
         self.listen_button = ListenButton(icon=theme.icon_path("listen"))
         self.listen_button.bind(on_release=lambda _b: self.app.speak(self.spoken_prompt()))
@@ -116,6 +116,8 @@ class HomeScreen(KioskScreen):
             # Landscape: pictogram beside the name, tiles sharing the height left to them.
             tile.orientation = "horizontal" if landscape() else "vertical"
             tile.compact = landscape()
+            # Larger text on a landscape panel: the name needs the pictogram's width too.
+            tile.show_icon = not (landscape() and self.app.large_text)
             tile.size_hint_y = 1 if landscape() else None
             self.ids.journeys.add_widget(tile)
         self._draw_board()

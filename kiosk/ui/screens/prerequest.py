@@ -186,11 +186,12 @@ class PreRequestScreen(JourneyScreen):
     def _draw_form(self, body: Any) -> None:
         assert self.service is not None
         self.ids.title.text = self.tr(FORM_TITLE)
-        body.add_widget(Factory.SectionLabel(text=self.service.name(self.app.lang)))
         self.cin.hint, self.phone.hint = self.tr(CIN_HINT), self.tr(PHONE_HINT)
         self.record_button.text = self.tr(RECORD)
         self._update_record_button()
+        # The fields first: on a short landscape panel the keyboard leaves room for little.
         self.add_form(body, [self.cin, self.phone], self.record_button)
+        body.add_widget(Factory.SectionLabel(text=self.service.name(self.app.lang)))
         if self.error:
             body.add_widget(Factory.AlertLabel(text=self.tr(self.error)))
         body.add_widget(Factory.KioskLabel(text=self.tr(AT_COUNTER)))

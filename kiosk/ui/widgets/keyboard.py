@@ -53,6 +53,7 @@ SWITCH_LABELS = {
 }
 LAYOUT_FONTS = {"arabic": "ar", "azerty": "fr", "tifinagh": "zgh", "digits": "fr", "pin": "fr"}
 MASK = "•"
+NUMBER_PADS = ("digits", "pin")
 # The layout a citizen reading each language expects first when typing words.
 WORD_LAYOUT = {"ar": "arabic", "fr": "azerty", "zgh": "tifinagh", "en": "azerty"}
 
@@ -155,7 +156,7 @@ class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
             )
             switch.bind(on_release=lambda _b, chosen=layout: setattr(self, "layout", chosen))
             row.add_widget(switch)
-        if self.layout != "digits":
+        if self.layout not in NUMBER_PADS:  # numbers and PINs have no spaces
             space = Factory.ActionKey(text=self.translate(SPACE), font_name=self.action_font)
             space.bind(on_release=lambda _b: self._type(" "))
             row.add_widget(space)

@@ -13,6 +13,7 @@ class JourneyTile(ButtonBehavior, BoxLayout):  # type: ignore[misc]
     text = StringProperty("")
     icon = StringProperty("")
     compact = BooleanProperty(False)  # landscape: pictogram beside a smaller name
+    show_icon = BooleanProperty(True)  # off only where larger text needs the whole width
 
 
 class IconButton(ButtonBehavior, BoxLayout):  # type: ignore[misc]
