@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -36,7 +36,7 @@ ITEM_STATUSES = ("created", "duplicate", "rejected")
 class Session:
     """A citizen's short-lived CAU session."""
 
-    token: str
+    token: str = field(repr=False)  # never in a log line or a traceback's locals
     expires_at: datetime
     citizen: Citizen
 

@@ -123,3 +123,15 @@ def test_device_token_file_errors_name_the_file(tmp_path: Path) -> None:
         load_device_token("")
     missing.write_text("secret-token\n")
     assert load_device_token(str(missing)) == "secret-token"
+
+
+def test_a_session_never_shows_its_token_in_a_repr() -> None:
+    from kiosk.domain.models import Citizen
+
+    session = models.Session(
+        "token-in-memory-only",
+        datetime(2026, 11, 26, tzinfo=UTC),
+        Citizen("C-0001", "Amina El Idrissi", "AB****56", None, None, "ar"),
+    )
+    assert "token-in-memory-only" not in repr(session)
+    assert session.token == "token-in-memory-only"
