@@ -8,7 +8,6 @@ events take, never by calling a handler. Waits pump the event loop until a condi
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -19,34 +18,26 @@ from typing import Any
 DEADLINE_S = 20.0
 
 
-def free_display() -> int:
-    """A display number with no X server on it."""
-    for number in range(90, 200):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            return number
-    raise RuntimeError("no free X display number")
-
-
 @contextmanager
 def virtual_screen(width: int, height: int) -> Iterator[str]:
-    """An Xvfb server of this size for the block; yields its DISPLAY."""
-    number = free_display()
+    """An Xvfb server of this size for the block; yields its DISPLAY.
+
+    Xvfb picks a free display number itself and writes it to a pipe (`-displayfd`): two
+    test processes starting at once can never land on the same screen.
+    """
+    read_end, write_end = os.pipe()
+    screen = f"{width}x{height}x24"
     server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
     )
-    socket_path = Path(f"/tmp/.X11-unix/X{number}")
-    deadline = time.monotonic() + DEADLINE_S
-    while not socket_path.exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("Xvfb did not start")
-        time.sleep(0.05)  # another process's socket: nothing to wait on but time
-    with socket.socket(socket.AF_UNIX) as probe:
-        probe.connect(str(socket_path))
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        number = announced.readline().strip()  # once the server is ready for clients
+    if not number or server.poll() is not None:
+        raise RuntimeError("Xvfb did not start")
     try:
         yield f":{number}"
     finally:
