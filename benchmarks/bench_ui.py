@@ -132,6 +132,10 @@ for lang in ("ar", "fr", "zgh", "en"):
     frames(2)
     guide.start_search()
     frames(2)
+    # Part 2: the account's sign-in, requests, history, a pre-request form, technician mode.
+    for name in ("account", "certificate", "history", "prerequest", "technician"):
+        app.show(name)
+        frames(4)  # lists load on the worker
     app.go_home()
     frames(3)
 # A citizen's journey ends at home; a moment later the kiosk returns what it freed.
