@@ -80,8 +80,8 @@ class KioskApp(App):  # type: ignore[misc]
         Window.clearcolor = theme.BACKGROUND
         manager = ScreenManager(transition=NoTransition())
         self.root = manager
-        # Only home is built before the first frame: the other screens (keyboards, lists)
-        # are built on their first visit, so a cold start draws one screen, not all.
+        # Only home is built before the first frame, so a cold start draws one screen; the
+        # others (keyboards, lists) follow one per clock tick a second later, or on demand.
         self.set_language(self.context.config.kiosk.default_language)
         self.screen("home")
         Clock.schedule_once(self._build_next_screen, PREBUILD_AFTER_S)
