@@ -4,30 +4,12 @@ from __future__ import annotations
 
 import json
 import random
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from offline_cache.database import open_cache
+from tests.support.killed_writer import kill_writer_after
 
-REPO = Path(__file__).parents[2]
-
-
-def _kill_after(cache_path: Path, seconds: float) -> list[str]:
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.ticket_writer", str(cache_path)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(seconds)  # the child is writing flat out: any moment is a random moment
-    child.send_signal(signal.SIGKILL)
-    out, err = child.communicate(timeout=10)
-    assert child.returncode == -signal.SIGKILL, err
-    return [line for line in out.splitlines() if len(line) == 36]
+WRITER = "tests.support.ticket_writer"  # writes flat out, prints each committed key
 
 
 def test_sigkill_mid_write_loses_no_committed_record_and_splits_none(tmp_path: Path) -> None:
@@ -36,7 +18,7 @@ def test_sigkill_mid_write_loses_no_committed_record_and_splits_none(tmp_path: P
     rng = random.Random(55_19)
     reported: list[str] = []
     for _ in range(8):
-        reported += _kill_after(cache_path, rng.uniform(0.4, 1.2))
+        reported += kill_writer_after(WRITER, cache_path, rng.uniform(0.4, 1.2))
 
     db = open_cache(cache_path)
     conn = db.conn

@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import json
 import random
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from offline_cache.database import open_cache
 from offline_cache.pre_requests import local_reference
+from tests.support.killed_writer import kill_writer_after
 
-REPO = Path(__file__).parents[2]
-
-
-def _kill_after(cache_path: Path, seconds: float) -> list[str]:
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.pre_request_writer", str(cache_path)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(seconds)  # the child is writing flat out: any moment is a random moment
-    child.send_signal(signal.SIGKILL)
-    out, err = child.communicate(timeout=10)
-    assert child.returncode == -signal.SIGKILL, err
-    return [line for line in out.splitlines() if len(line) == 36]
+WRITER = "tests.support.pre_request_writer"  # writes flat out, prints each committed key
 
 
 def test_sigkill_while_creating_leaves_both_rows_or_neither(tmp_path: Path) -> None:
@@ -37,7 +19,7 @@ def test_sigkill_while_creating_leaves_both_rows_or_neither(tmp_path: Path) -> N
     rng = random.Random(9_4)
     reported: list[str] = []
     for _ in range(6):
-        reported += _kill_after(cache_path, rng.uniform(0.5, 1.2))
+        reported += kill_writer_after(WRITER, cache_path, rng.uniform(0.5, 1.2))
 
     db = open_cache(cache_path)
     conn = db.conn
