@@ -13,8 +13,11 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
+from kiosk.services.documents import receipt_link
+from kiosk.services.printing import PrintResult
 from kiosk.ui import theme
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard, TextField
+from kiosk.ui.widgets.qr import qr_image
 from kiosk.ui.widgets.tile import IconButton, ListenButton
 
 if TYPE_CHECKING:
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "en": "English"}
 BACK = N_("Back")
 DONE = N_("Done")
+RECEIPT_PRINTED = N_("Take your receipt below the screen.")
+SCAN_RECEIPT = N_("Scan this code with your phone to follow your request.")
 
 
 def landscape() -> bool:
@@ -177,6 +182,18 @@ class JourneyScreen(KioskScreen):
             for field in fields:
                 body.add_widget(field)
             body.add_widget(button)
+
+    def add_receipt_outcome(self, body: Any, printed: PrintResult | None, reference: str) -> None:
+        """The receipt is out, or why it is not and its QR to take along instead."""
+        if printed is not None and printed.printed:
+            body.add_widget(Factory.KioskLabel(text=self.tr(RECEIPT_PRINTED)))
+            return
+        if printed is not None:
+            reason = self.tr(printed.message_key or "")
+            body.add_widget(Factory.KioskLabel(text=reason, color=theme.ALERT))
+        body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_RECEIPT)))
+        base = self.app.context.config.printer.tracking_url
+        body.add_widget(qr_image(receipt_link(base, reference)))
 
     def add_family_buttons(self, body: Any) -> None:
         """One button per ticket family, with its pictogram; a tap calls `choose_family`."""

@@ -10,15 +10,12 @@ from kivy.factory import Factory
 
 from kiosk.domain.models import Citizen, Service
 from kiosk.i18n import N_
-from kiosk.services.documents import receipt_link
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.services.requests import PreparedRequest, SubmitOutcome, SubmitResult
-from kiosk.ui import theme
-from kiosk.ui.screens.account import SIGN_IN
+from kiosk.ui.screens.account import OFFER_PRE_REQUEST, SIGN_IN
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from kiosk.ui.screens.procedure import add_procedure_page, fee_text
-from kiosk.ui.widgets.qr import qr_image
 
 CHOOSE = N_("Which certificate do you need?")
 CONTINUE = N_("Continue")
@@ -36,11 +33,8 @@ SEND = N_("Send the request")
 SENDING = N_("Sending your request…")
 SENT = N_("Request sent")
 REQUEST_NUMBER = N_("Request number")
-PRINTED = N_("Take your receipt below the screen.")
-SCAN_RECEIPT = N_("Scan this code with your phone to follow your request.")
 NOT_SENT = N_("Request not sent")
 TRY_AGAIN = N_("Try again")
-OFFER_PRE_REQUEST = N_("Make a pre-request without an account")
 SIGN_IN_AGAIN = N_("Your session has ended: please sign in again.")
 SCREEN_TIME_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -240,15 +234,7 @@ class CertificateScreen(JourneyScreen):
         body.add_widget(Factory.KioskLabel(text=service.name(self.app.lang)))
         moment = request.created_at.astimezone(zone).strftime(SCREEN_TIME_FORMAT)
         body.add_widget(Factory.MutedLabel(text=moment))
-        if printed is not None and printed.printed:
-            body.add_widget(Factory.KioskLabel(text=self.tr(PRINTED)))
-            return
-        if printed is not None:
-            reason = self.tr(printed.message_key or "")
-            body.add_widget(Factory.KioskLabel(text=reason, color=theme.ALERT))
-        body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_RECEIPT)))
-        base = self.app.context.config.printer.tracking_url
-        body.add_widget(qr_image(receipt_link(base, request.request_number)))
+        self.add_receipt_outcome(body, printed, request.request_number)
 
     def _draw_not_sent(self, body: Any) -> None:
         result = self.result

@@ -12,12 +12,12 @@ from kiosk.i18n import N_
 from kiosk.services.faults import message_key
 from kiosk.services.requests import HistoryOutcome, HistoryView
 from kiosk.ui.screens.base import BACK, JourneyScreen
+from kiosk.ui.screens.certificate import SIGN_IN_AGAIN
 
 TITLE = N_("My requests")
 LOADING = N_("Loading your requests…")
 NONE_YET = N_("You have no requests yet.")
 AS_OF = N_("No network: this is the last known list, as of {moment}.")
-SESSION_ENDED = N_("Your session has ended: please sign in again.")
 FILED = N_("Filed on {date}")
 REASON = N_("Reason given by the administration: {reason}")
 STATUS_NAMES = {
@@ -79,7 +79,7 @@ class HistoryScreen(JourneyScreen):
     def _draw_view(self, body: Any, view: HistoryView) -> None:
         zone, lang = self.app.context.config.zone, self.app.lang
         if view.outcome is HistoryOutcome.SESSION_EXPIRED:
-            body.add_widget(Factory.AlertLabel(text=self.tr(SESSION_ENDED)))
+            body.add_widget(Factory.AlertLabel(text=self.tr(SIGN_IN_AGAIN)))
             return
         if view.outcome is HistoryOutcome.NEEDS_NETWORK:
             body.add_widget(Factory.AlertLabel(text=self.tr(view.message_key or "")))

@@ -11,14 +11,12 @@ from kivy.factory import Factory
 
 from kiosk.domain.models import Service
 from kiosk.i18n import N_
-from kiosk.services.documents import Receipt, receipt_link
+from kiosk.services.documents import Receipt
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.services.requests import StoredPreRequest
-from kiosk.ui import theme
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from kiosk.ui.widgets.keyboard import TextField
-from kiosk.ui.widgets.qr import qr_image
 
 CHOOSE = N_("Pre-request without an account: which certificate?")
 EXPLAIN = N_(
@@ -33,8 +31,6 @@ SAVING = N_("Recording…")
 SAVED = N_("Pre-request recorded")
 REFERENCE = N_("Pre-request reference")
 AT_COUNTER = N_("Bring your CIN to the counter: your identity is checked there.")
-PRINTED = N_("Take your receipt below the screen.")
-SCAN_RECEIPT = N_("Scan this code with your phone to follow your request.")
 SENDING_LATER = N_("It will be sent to the administration as soon as the network is back.")
 SERVER_REFERENCE = N_("Received by the administration under the reference {reference}.")
 # While the receipt is shown, look for the server's reference (a sync may run meanwhile).
@@ -214,11 +210,4 @@ class PreRequestScreen(JourneyScreen):
             body.add_widget(Factory.KioskLabel(text=text))
         else:
             body.add_widget(Factory.MutedLabel(text=self.tr(SENDING_LATER)))
-        if printed.printed:
-            body.add_widget(Factory.KioskLabel(text=self.tr(PRINTED)))
-            return
-        reason = self.tr(printed.message_key or "")
-        body.add_widget(Factory.KioskLabel(text=reason, color=theme.ALERT))
-        body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_RECEIPT)))
-        base = self.app.context.config.printer.tracking_url
-        body.add_widget(qr_image(receipt_link(base, stored.local_reference)))
+        self.add_receipt_outcome(body, printed, stored.local_reference)
