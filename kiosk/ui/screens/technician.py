@@ -13,7 +13,6 @@ from typing import Any
 
 import sqlite_utils
 from kivy.clock import Clock, ClockEvent
-from kivy.effects.scroll import ScrollEffect
 from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
@@ -153,9 +152,6 @@ class TechnicianScreen(JourneyScreen):
         self._sync_poll: ClockEvent | None = None
         self._generation = 0
         self._drawn_step: Step | None = None
-        # The report's labels settle their heights over a few frames after each redraw: the
-        # default springy effect would bounce the page (and the finger's target) meanwhile.
-        self.ids.scroll.effect_cls = ScrollEffect
         self.test_button: Any = None
         self.sync_button: Any = None
         self._forget()
