@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from device_drivers.profiles import PROFILES
 from kiosk.domain.tickets import STANDALONE_SPACE
+from kiosk.domain.tracking import effective_tracking_base
 from kiosk.i18n import LANGUAGES
 
 SYSTEM_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
@@ -68,6 +69,8 @@ class ServerSection:
     """Where the central server is and how long to wait for it."""
 
     url: str = ""
+    # The address phones reach the server at, for the QR on paper (empty: `url`).
+    public_url: str = ""
     device_token_file: str = ""
     ca_bundle: str = ""
     connect_timeout_s: float = 3.0
@@ -81,8 +84,9 @@ class PrinterSection:
 
     uri: str = field(default_factory=lambda: f"capture:{_default_data_dir() / 'printed'}")
     profile: str = "generic-80"
-    # Base of the link printed as a QR code on tickets and receipts (+ "/<kind>/<id>").
-    tracking_url: str = "https://gau.example.ma/suivi"
+    # Base of the link printed as a QR code on tickets and receipts (+ "/<kind>/<id>");
+    # empty: the server's public address. See kiosk.domain.tracking.
+    tracking_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,13 @@ class Config:
     technician: TechnicianSection = field(default_factory=TechnicianSection)
     accessibility: AccessibilitySection = field(default_factory=AccessibilitySection)
     source: str = "embedded defaults"
+
+    @property
+    def tracking_base(self) -> str:
+        """Where printed QR codes point (see `printable_tracking_base` before printing it)."""
+        return effective_tracking_base(
+            self.printer.tracking_url, self.server.public_url, self.server.url
+        )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -219,9 +230,8 @@ _VALUE_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "server.sync_interval_s": _between(1, 86400, "seconds"),
     "printer.uri": _check_printer_uri,
     "printer.profile": _one_of(PRINTER_PROFILES),
-    "printer.tracking_url": lambda v: (
-        None if v.startswith(("http://", "https://")) else "an http:// or https:// URL"
-    ),
+    "server.public_url": _check_server_url,
+    "printer.tracking_url": _check_server_url,
     "cache.retention_days": _between(1, 3650, "days"),
     # Kiosks number on their own only in the standalone space: the server's counter (online
     # tickets and leased blocks) stays below it, so the two can never hand out one number.

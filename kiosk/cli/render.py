@@ -59,7 +59,7 @@ def handle(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     config = load_config(args.config)
     catalogue = packaged_catalogue()
-    context = PaperContext(config.kiosk.annex_name, config.zone, config.printer.tracking_url)
+    context = PaperContext(config.kiosk.annex_name, config.zone, config.tracking_base)
     now = datetime.now(config.zone)
     if args.kind == "ticket":
         ticket = sample_ticket(args.lang, now, online=not args.offline)

@@ -15,7 +15,6 @@ from tests.support.ui_driver import AppDriver
 from tests.ui.test_status_and_guide import type_keys
 
 AMINA = DEMO_CITIZENS[0]  # AB123456, Amina El Idrissi, Arabic
-HOME_URL = "https://gau.example.ma/suivi"
 
 
 def _server_rows(server: ReferenceServer, sql: str, *args: object) -> list[tuple[Any, ...]]:
@@ -82,7 +81,7 @@ def test_sign_in_then_a_certificate_request_prints_its_receipt_with_a_working_qr
     printed = ui_printer.wait_for(
         lambda decoded: any(qr.payload.endswith(number) for qr in decoded.qr_codes)
     )
-    assert f"{HOME_URL}/r/{number}" in [qr.payload for qr in printed.qr_codes]
+    assert f"{ui_server.base_url}/r/{number}" in [qr.payload for qr in printed.qr_codes]
     # On the server: one request, this citizen's, with the SMS alert chosen.
     rows = _server_rows(
         ui_server, "SELECT citizen_id, notify_sms FROM requests WHERE request_number = ?", number
@@ -191,7 +190,7 @@ def test_a_pre_request_made_with_the_server_stopped_is_synced_once_when_it_retur
         reference = pre.stored.local_reference
         assert reference.startswith("PR-") and reference in home.texts()
         assert "سيرسل إلى الإدارة بمجرد عودة الشبكة." in home.texts()
-        link = f"{HOME_URL}/r/{reference}"
+        link = f"{ui_server.base_url}/r/{reference}"
         ui_printer.wait_for(lambda decoded: link in [qr.payload for qr in decoded.qr_codes])
         home.screenshot("prerequest-saved-ar-portrait")
     finally:

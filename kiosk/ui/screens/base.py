@@ -192,7 +192,7 @@ class JourneyScreen(KioskScreen):
             reason = self.tr(printed.message_key or "")
             body.add_widget(Factory.KioskLabel(text=reason, color=theme.ALERT))
         body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_RECEIPT)))
-        base = self.app.context.config.printer.tracking_url
+        base = self.app.context.config.tracking_base
         body.add_widget(qr_image(receipt_link(base, reference)))
 
     def add_family_buttons(self, body: Any) -> None:

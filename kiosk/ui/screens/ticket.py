@@ -155,7 +155,7 @@ class TicketScreen(JourneyScreen):
             )
             body.add_widget(reason)
             body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_TICKET)))
-            link = ticket_link(self.app.context.config.printer.tracking_url, shown)
+            link = ticket_link(self.app.context.config.tracking_base, shown)
             body.add_widget(qr_image(link))
 
     def _draw_failed(self, body: Any) -> None:
