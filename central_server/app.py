@@ -19,6 +19,8 @@ from central_server.service_codes import (
     register_services,
     services_from_catalogue_file,
 )
+from central_server.web import routes_static
+from central_server.web.ratelimit import RateLimiter, TooManyRequests
 
 
 def prepare_database(config: ServerConfig) -> Database:
@@ -43,7 +45,11 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.database = prepare_database(config)
+    app.state.page_limiter = RateLimiter(config.page_requests_per_minute, config.page_burst)
     install_error_handlers(app)
+    app.add_exception_handler(TooManyRequests, routes_static.too_many_requests)
+    # The API, then the pages for people (the tracking, counter and display pages).
     for module in (routes_info, routes_citizen, routes_applications, routes_tickets):
         app.include_router(module.router)
+    app.include_router(routes_static.router)
     return app

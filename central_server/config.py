@@ -30,3 +30,6 @@ class ServerConfig:
     sms_sender_spec: str | None = None
     catalogue_path: Path | None = None
     extra_service_codes: dict[str, str] = field(default_factory=dict)
+    # The public pages (tracking): requests a minute per address on average, and the burst.
+    page_requests_per_minute: float = 60.0
+    page_burst: int = 30
