@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from central_server.admin import (
     print_notifications,
     revoke_device_command,
 )
+from central_server.bundles import BundleRefused, describe, import_bundle
 from central_server.config import (
     DEFAULT_LOCKOUT_SECONDS,
     DEFAULT_SESSION_SECONDS,
@@ -85,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--annex", required=True)
     revoke = admin.add_parser("revoke-device", help="revoke a kiosk's token")
     revoke.add_argument("name")
+    bundle = commands.add_parser(
+        "import",
+        help="import a field bundle carried from an offline kiosk (kiosk outbox bundle); "
+        "exit 0 if every record is now held, 1 if some were refused, 2 if the bundle was",
+    )
+    bundle.add_argument("file", type=Path, metavar="FILE", help="the .gaub file")
+    bundle.add_argument(
+        "--dry-run", action="store_true", help="verify and report, then roll everything back"
+    )
     return parser
 
 
@@ -141,10 +152,36 @@ def run_admin(args: argparse.Namespace, config: ServerConfig) -> str | None:
     return f"revoked {args.name}"
 
 
+def run_import(args: argparse.Namespace, config: ServerConfig) -> int:
+    """Import one bundle: its seal checked first, all its records in one transaction."""
+    from central_server.app import prepare_database
+
+    try:
+        report = import_bundle(prepare_database(config), args.file, dry_run=args.dry_run)
+    except BundleRefused as exc:
+        print(
+            f"central-server import: refused {args.file}: {exc}; nothing imported", file=sys.stderr
+        )
+        return 2
+    except sqlite3.Error as exc:
+        # The import is one transaction: a database fault rolls all of it back.
+        print(
+            f"central-server import: database error ({exc}) while importing {args.file}; "
+            "nothing imported",
+            file=sys.stderr,
+        )
+        return 2
+    for line in describe(report):
+        print(line)
+    return 1 if report.refused else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = config_from(args)
+        if args.command == "import":
+            return run_import(args, config)
         if args.command == "admin":
             message = run_admin(args, config)
             if message:

@@ -159,6 +159,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        7,
+        "records carried to the office on a USB stick: when, and in which bundle (last one)",
+        # The rows stay pending: the next network sync still sends them under the same
+        # keys, and only the server's answer marks them done (never the export itself).
+        """
+        ALTER TABLE outbox ADD COLUMN exported_at TEXT;
+        ALTER TABLE outbox ADD COLUMN bundle_id TEXT;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

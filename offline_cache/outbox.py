@@ -43,11 +43,19 @@ class OutboxItem:
     last_error: str | None
     created_at: str
     synced_at: str | None
+    # Set when the record was carried off in a field bundle (`kiosk outbox bundle`); the
+    # row stays pending until the server confirms it over the network.
+    exported_at: str | None = None
+    bundle_id: str | None = None
 
 
 _COLUMNS = (
     "id, idempotency_key, kind, payload, status, attempts, next_attempt_at, last_error, "
-    "created_at, synced_at"
+    "created_at, synced_at, exported_at, bundle_id"
+)
+# A cache opened read-only may predate migration 7 (a file brought from an older kiosk).
+_COLUMNS_BEFORE_BUNDLES = _COLUMNS.replace(
+    "exported_at, bundle_id", "NULL AS exported_at, NULL AS bundle_id"
 )
 
 
@@ -63,6 +71,8 @@ def _item(row: dict[str, Any]) -> OutboxItem:
         last_error=row["last_error"],
         created_at=row["created_at"],
         synced_at=row["synced_at"],
+        exported_at=row["exported_at"],
+        bundle_id=row["bundle_id"],
     )
 
 
@@ -76,6 +86,14 @@ class Outbox:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
+        self._selected: str | None = None
+
+    @property
+    def _columns(self) -> str:
+        if self._selected is None:
+            names = {row[1] for row in self._db.conn.execute("PRAGMA table_info(outbox)")}
+            self._selected = _COLUMNS if "exported_at" in names else _COLUMNS_BEFORE_BUNDLES
+        return self._selected
 
     def enqueue(
         self,
@@ -102,7 +120,7 @@ class Outbox:
         with transaction(self._db) as conn:
             rows = list(
                 self._db.query(
-                    f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND kind = ? "
+                    f"SELECT {self._columns} FROM outbox WHERE status = 'pending' AND kind = ? "
                     "AND next_attempt_at <= ? ORDER BY id LIMIT ?",
                     (kind, iso(now), limit),
                 )
@@ -150,6 +168,32 @@ class Outbox:
                 [(error, stamp, key) for key in keys],
             )
 
+    def mark_exported(self, keys: Iterable[str], bundle_id: str, exported_at: datetime) -> int:
+        """These records were written into a field bundle; they stay queued until confirmed.
+
+        Only the bundle and time are noted: the status is left alone, so a sync running
+        meanwhile is undisturbed and an exported record is still sent (and answered
+        `duplicate` if the bundle got there first). Returns the rows noted.
+        """
+        stamp = iso(exported_at)
+        with transaction(self._db) as conn:
+            cursor = conn.executemany(
+                "UPDATE outbox SET exported_at = ?, bundle_id = ? "
+                "WHERE idempotency_key = ? AND status != 'done'",
+                [(stamp, bundle_id, key) for key in keys],
+            )
+        return cursor.rowcount
+
+    def exported_unconfirmed(self) -> int:
+        """Records carried off in a bundle and still waiting for the server to confirm them."""
+        if self._columns is _COLUMNS_BEFORE_BUNDLES:
+            return 0
+        rows = self._db.query(
+            "SELECT COUNT(*) AS n FROM outbox WHERE exported_at IS NOT NULL "
+            "AND status IN ('pending', 'in_flight')"
+        )
+        return int(next(rows)["n"])
+
     def accepted_after(self, item: OutboxItem) -> bool:
         """Whether the server took a record of the same kind queued after this one."""
         rows = self._db.query(
@@ -169,13 +213,15 @@ class Outbox:
         wanted = [status.value for status in statuses]
         marks = ", ".join("?" for _ in wanted)
         rows = self._db.query(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status IN ({marks}) ORDER BY id LIMIT ?",
+            f"SELECT {self._columns} FROM outbox WHERE status IN ({marks}) ORDER BY id LIMIT ?",
             (*wanted, limit),
         )
         return [_item(row) for row in rows]
 
     def get(self, key: str) -> OutboxItem | None:
         """The row with this idempotency key, if any."""
-        rows = self._db.query(f"SELECT {_COLUMNS} FROM outbox WHERE idempotency_key = ?", (key,))
+        rows = self._db.query(
+            f"SELECT {self._columns} FROM outbox WHERE idempotency_key = ?", (key,)
+        )
         row = next(rows, None)
         return _item(row) if row else None

@@ -1,4 +1,4 @@
-"""`kiosk outbox list|export`: what is waiting to be sent, with personal data masked."""
+"""`kiosk outbox list|export|bundle`: what is waiting to be sent; a sealed bundle for a stick."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ import argparse
 import errno
 import json
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from kiosk.central import DeviceTokenError
+from kiosk.central.client import load_device_token
 from kiosk.config import load_config
 from kiosk.domain.validation import mask_cin, mask_phone
-from offline_cache.database import open_cache_readonly
+from offline_cache.bundle import BundleWritten, write_bundle
+from offline_cache.database import CacheError, cache_error, connect, migrate, open_cache_readonly
 from offline_cache.outbox import Outbox, OutboxItem, OutboxStatus
 
 WAITING = (OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT, OutboxStatus.FAILED)
@@ -22,7 +26,7 @@ MAX_ROWS = 1_000_000
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `outbox list` and `outbox export`."""
+    """Add `outbox list`, `outbox export` and `outbox bundle`."""
     parser = subparsers.add_parser(
         "outbox", help="show or export records waiting to be sent (pending and failed)"
     )
@@ -40,6 +44,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "failed records; the file then holds personal data: keep it safe and delete it after",
     )
     export.set_defaults(handler=handle_export)
+    bundle = actions.add_parser(
+        "bundle",
+        help="seal the unsent records into one compressed, authenticated file to carry to "
+        "the office on a USB stick (central-server import FILE); the records stay queued "
+        "until the server confirms them. The file holds CINs and phone numbers",
+    )
+    bundle.add_argument(
+        "--out",
+        required=True,
+        metavar="PATH",
+        help="the file to write, or a folder (the stick) to write kiosk-<key>-<time>-<id>.gaub in",
+    )
+    bundle.add_argument(
+        "--new-only",
+        action="store_true",
+        help="only records not in an earlier bundle (default: every unsent record, in case "
+        "an earlier stick was lost)",
+    )
+    bundle.set_defaults(handler=handle_bundle)
 
 
 def masked(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,11 +129,15 @@ def handle_list(args: argparse.Namespace) -> int:
     for item in items:
         summary = json.dumps(masked(item.payload), ensure_ascii=False, sort_keys=True)
         error = f"  error: {item.last_error}" if item.last_error else ""
+        carried = f"  bundled {item.exported_at}" if item.exported_at else ""
         print(
             f"{item.status.value:9} {item.kind:12} {item.created_at}  {item.idempotency_key}  "
-            f"tries={item.attempts}  {summary}{error}"
+            f"tries={item.attempts}  {summary}{error}{carried}"
         )
     failed = sum(1 for item in items if item.status is OutboxStatus.FAILED)
+    bundled = sum(1 for item in items if item.exported_at)
+    if bundled:
+        print(f"{bundled} carried off in a bundle, not yet confirmed by the server")
     print(f"{len(items) - failed} pending, {failed} failed")
     return 0
 
@@ -125,4 +152,51 @@ def handle_export(args: argparse.Namespace) -> int:
     else:
         write_private(Path(args.file), text)
         print(f"wrote {len(lines)} records to {args.file}", file=sys.stderr)
+    return 0
+
+
+def _bundle(config_path: str | None, out: Path, new_only: bool) -> BundleWritten | None:
+    config = load_config(config_path)
+    token = load_device_token(config.server.device_token_file)
+    path = Path(config.cache.path)
+    if not path.is_file():
+        raise CacheError(f"{path}: no cache file there (check [cache] path)")
+    # Not open_cache: that would put back rows the running kiosk has in flight. Migrating
+    # is safe beside it (each step re-checks the version under the write lock).
+    db = connect(path)
+    try:
+        migrate(db)
+        return write_bundle(db, out, token, new_only=new_only)
+    except sqlite3.Error as exc:
+        raise cache_error(exc, path) from exc
+    finally:
+        db.conn.close()
+
+
+def handle_bundle(args: argparse.Namespace) -> int:
+    """Write the sealed bundle, then say what it holds (counts only: no personal data)."""
+    out = Path(args.out)
+    if not out.is_dir() and not out.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(out.parent))
+    try:
+        written = _bundle(args.config, out, args.new_only)
+    except DeviceTokenError as exc:
+        print(f"kiosk outbox bundle: cannot seal a bundle: {exc.detail}", file=sys.stderr)
+        return 1
+    if written is None:
+        print("kiosk outbox bundle: no unsent records: no bundle written")
+        return 0
+    manifest = written.manifest
+    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(manifest.counts.items()))
+    print(f"wrote {written.path} ({written.size_bytes} bytes)")
+    print(f"bundle {manifest.bundle_id}, kiosk key {manifest.key_id}, made {manifest.created_at}")
+    print(
+        f"records: {manifest.records} ({counts}), "
+        f"{manifest.first_record_at} to {manifest.last_record_at}"
+    )
+    print(
+        "they stay queued here until the server confirms them over the network. The file "
+        "holds CINs and phone numbers: carry the stick as personal data, and delete the "
+        "file once `central-server import` has taken it"
+    )
     return 0

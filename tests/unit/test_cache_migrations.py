@@ -53,6 +53,10 @@ _SEED = {
         "'fr', '2026-11-21T09:00:00+00:00', 'PR-K2')",
         "INSERT INTO request_history_fetches VALUES ('C-0001', '2026-11-21T09:00:00+00:00')",
     ],
+    7: [
+        "UPDATE outbox SET exported_at = '2026-11-21T10:00:00+00:00', bundle_id = 'b-1' "
+        "WHERE idempotency_key = 'k1'"
+    ],
 }
 
 
@@ -71,6 +75,9 @@ def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, start: in
     if start >= 1:
         row = upgraded.conn.execute("SELECT kind, status, synced_at FROM outbox").fetchone()
         assert row == ("ticket", "pending", None)
+        # A row older than field bundles was never carried off in one.
+        exported = upgraded.conn.execute("SELECT exported_at FROM outbox").fetchone()[0]
+        assert (exported is not None) == (start >= 7)
         assert upgraded.conn.execute("SELECT number FROM tickets").fetchone() == ("A-501",)
     upgraded.conn.close()
 
