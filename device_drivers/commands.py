@@ -61,3 +61,80 @@ def native_qr(payload: bytes, module_dots: int) -> bytes:
 def status_request(kind: int) -> bytes:
     """DLE EOT n: real-time status (1 printer, 2 offline cause, 3 error cause, 4 paper)."""
     return DLE + EOT + bytes([kind])
+
+
+# Real-time requests: a printer acts on them the moment they arrive, even while it holds a
+# job it cannot print. They must go between two commands: inside one (a raster's data) the
+# printer would act on them and then also take their bytes as that command's data.
+
+#: DLE DC4 fn=8 d1..d7 (Epson "clear buffer(s)"): drop the receive and print buffers.
+CLEAR_BUFFERS = DLE + b"\x14\x08\x01\x03\x14\x01\x06\x02\x08"
+#: The printer's answer once its buffers are empty (header 37h, identifier 25h, NUL).
+CLEAR_RESPONSE = b"\x37\x25\x00"
+
+# Parameter bytes after ESC x, for each fixed-length ESC command a job may hold.
+_ESC_PARAMETERS = {ord(command): 0 for command in "@2"} | {ord(command): 1 for command in "taEdJ%3"}
+
+
+def _user_chars_length(job: bytes, start: int) -> int | None:
+    """ESC & y c1 c2 [x d1..d(y*x)] for each code c1..c2."""
+    if start + 5 > len(job):
+        return None
+    rows, first, last = job[start + 2], job[start + 3], job[start + 4]
+    position = start + 5
+    for _ in range(first, last + 1):
+        if position >= len(job):
+            return None
+        position += 1 + rows * job[position]
+    return position - start
+
+
+def _command_length(job: bytes, start: int) -> int | None:
+    """Length of the command at `start`, or None for a byte this module does not write."""
+    head = job[start]
+    if head == LF[0]:
+        return 1
+    if head >= 0x20:  # text, up to its LF or the next command
+        end = start
+        while end < len(job) and job[end] >= 0x20:
+            end += 1
+        return end - start + (1 if job[end : end + 1] == LF else 0)
+    if start + 1 >= len(job):
+        return None
+    second = job[start + 1]
+    if head == ESC[0]:
+        if second == ord("&"):
+            return _user_chars_length(job, start)
+        extra = _ESC_PARAMETERS.get(second)
+        return None if extra is None else 2 + extra
+    if head == DLE[0] and second == EOT[0]:
+        return 3
+    if head != GS[0]:
+        return None
+    if second == ord("!"):
+        return 3
+    if second == ord("V"):
+        return 4 if job[start + 2 : start + 3] in (b"A", b"B") else 3
+    if second == ord("v") and start + 8 <= len(job):
+        width, height = job[start + 4] | job[start + 5] << 8, job[start + 6] | job[start + 7] << 8
+        return 8 + width * height
+    if second == ord("(") and start + 5 <= len(job):
+        return 5 + (job[start + 3] | job[start + 4] << 8)
+    return None
+
+
+def command_ends(job: bytes) -> list[int]:
+    """Offsets just after each command of a job written with this module, in order.
+
+    A real-time request may go at any of them. The list stops at the first byte this module
+    does not write, so the rest of such a job is never cut inside a command.
+    """
+    ends: list[int] = []
+    position = 0
+    while position < len(job):
+        length = _command_length(job, position)
+        if length is None or position + length > len(job):
+            break
+        position += length
+        ends.append(position)
+    return ends

@@ -1,10 +1,12 @@
-"""One exception hierarchy for printers: a fault found before a job is sent, or no printer."""
+"""One exception hierarchy for printers: a fault before or during a job, or no printer."""
 
 from __future__ import annotations
 
 
 class PrinterFault(Exception):
-    """The printer cannot print now; the job was not sent (and will not be sent later)."""
+    """The printer cannot print now, or stopped in the middle of the job: the job is not
+    printed, and nothing more of it is sent (the message says what the printer may still hold).
+    """
 
     code = "fault"
 

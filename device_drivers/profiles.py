@@ -21,6 +21,9 @@ class PrinterProfile:
     # apostrophe, which CP858 lacks; cheap Epson clones support it under this number.
     codepage: str = "cp1252"
     codepage_number: int = 16
+    # Whether the printer obeys DLE DC4 fn=8 (clear buffers, real-time; Epson TM-T20, T88IV
+    # and later). One that does not prints what it still holds once its fault is cleared.
+    clears_buffer: bool = False
 
     @property
     def chars_per_line(self) -> int:
@@ -29,8 +32,8 @@ class PrinterProfile:
 
 
 PROFILES: dict[str, PrinterProfile] = {
-    "generic-58": PrinterProfile("generic-58", 58, 384, native_qr=True),
-    "generic-80": PrinterProfile("generic-80", 80, 576, native_qr=True),
+    "generic-58": PrinterProfile("generic-58", 58, 384, native_qr=True, clears_buffer=True),
+    "generic-80": PrinterProfile("generic-80", 80, 576, native_qr=True, clears_buffer=True),
     "basic-58": PrinterProfile("basic-58", 58, 384, native_qr=False),
     "basic-80": PrinterProfile("basic-80", 80, 576, native_qr=False),
 }

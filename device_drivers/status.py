@@ -9,6 +9,8 @@ from device_drivers.errors import CoverOpen, PaperOut, PrinterFault, PrinterOffl
 
 # DLE EOT n queries, in the order they are asked.
 STATUS_KINDS = (1, 2, 3, 4)
+# DLE EOT 2, the offline cause: cover open, printing stopped at paper end, error.
+OFFLINE_CAUSE = 2
 # Every status byte has bits 1 and 4 set and bits 0 and 7 clear.
 _FIXED_MASK, _FIXED_BITS = 0x93, 0x12
 

@@ -24,6 +24,8 @@ class Transport(ABC):
 
     #: Whether DLE EOT answers can be read back over this link.
     can_read = True
+    #: Bytes a second the link carries, where it has a fixed rate (a serial line).
+    bytes_per_second: float | None = None
 
     def __init__(self, description: str) -> None:
         self.description = description
@@ -36,9 +38,14 @@ class Transport(ABC):
     def write(self, data: bytes) -> None:
         """Send bytes and wait until they have left the kiosk."""
 
+    def exchange(self, request: bytes, answer_size: int, timeout: float) -> bytes:
+        """Send a real-time request; return up to `answer_size` answer bytes (b"": no answer)."""
+        return b""
+
     def query(self, request: bytes, timeout: float = STATUS_TIMEOUT_S) -> int | None:
         """Send a real-time request and return the one-byte answer, None if none came."""
-        return None
+        answer = self.exchange(request, 1, timeout)
+        return answer[0] if answer else None
 
     def discard_pending(self) -> None:  # noqa: B027 - most links hold nothing to discard
         """Drop bytes not yet sent, so a failed job can never print later."""
@@ -55,6 +62,7 @@ class SerialTransport(Transport):
         super().__init__(f"serial port {port} at {baudrate} baud")
         self.port_name = port
         self.baudrate = baudrate
+        self.bytes_per_second = baudrate / 10  # 8N1: ten bits a byte
         self._port: Any = None
 
     def open(self) -> None:
@@ -78,16 +86,15 @@ class SerialTransport(Transport):
             self.discard_pending()
             raise PrinterOffline(f"{self.description} stopped taking data mid-job ({exc})") from exc
 
-    def query(self, request: bytes, timeout: float = STATUS_TIMEOUT_S) -> int | None:
+    def exchange(self, request: bytes, answer_size: int, timeout: float) -> bytes:
         try:
-            # An answer left over from an earlier job must not be read as this one.
+            # An answer left over from an earlier request must not be read as this one.
             self._port.reset_input_buffer()
             self._port.timeout = timeout
             self._port.write(request)
-            answer = self._port.read(1)
+            return bytes(self._port.read(answer_size))
         except (serial.SerialException, OSError) as exc:
             raise PrinterUnavailable(f"{self.description}: {exc}") from exc
-        return answer[0] if answer else None
 
     def discard_pending(self) -> None:
         # If the port is gone, nothing pending can reach the printer either.
@@ -131,22 +138,40 @@ class NetworkTransport(Transport):
         except OSError as exc:
             raise PrinterOffline(f"{self.description} stopped taking data mid-job ({exc})") from exc
 
-    def query(self, request: bytes, timeout: float = STATUS_TIMEOUT_S) -> int | None:
+    def exchange(self, request: bytes, answer_size: int, timeout: float) -> bytes:
         link = self._connected()
+        answer = b""
         try:
+            _drop_unread(link)
             link.settimeout(timeout)
             link.sendall(request)
-            answer = link.recv(1)
+            while len(answer) < answer_size:
+                more = link.recv(answer_size - len(answer))
+                if not more:
+                    break
+                answer += more
         except TimeoutError:
-            return None
+            return answer
         except OSError as exc:
             raise PrinterUnavailable(f"{self.description}: {exc}") from exc
-        return answer[0] if answer else None
+        return answer
 
     def close(self) -> None:
         if self._socket is not None:
             self._socket.close()
             self._socket = None
+
+
+def _drop_unread(link: socket.socket) -> None:
+    """Drop answers already waiting (to status bytes that happened to be in raster data)."""
+    link.setblocking(False)
+    try:
+        while link.recv(4096):
+            pass
+    except (BlockingIOError, InterruptedError):
+        pass
+    finally:
+        link.setblocking(True)
 
 
 class FileTransport(Transport):
@@ -265,13 +290,13 @@ class UsbTransport(Transport):
         except Exception as exc:  # pyusb's USBError and timeouts
             raise PrinterOffline(f"{self.description}: write failed ({exc})") from exc
 
-    def query(self, request: bytes, timeout: float = STATUS_TIMEOUT_S) -> int | None:
+    def exchange(self, request: bytes, answer_size: int, timeout: float) -> bytes:
         try:
             self._device._raw(request)
-            answer = self._device._read()
+            answer = bytes(self._device._read())
         except Exception:  # a USB read timeout means no answer
-            return None
-        return answer[0] if answer else None
+            return b""
+        return answer[:answer_size]
 
     def close(self) -> None:
         if self._device is not None:
@@ -296,8 +321,10 @@ class DummyTransport(Transport):
         if self._current is not None:
             self._current.append(data)
 
-    def query(self, request: bytes, timeout: float = STATUS_TIMEOUT_S) -> int | None:
-        return self.answers.get(request[-1])
+    def exchange(self, request: bytes, answer_size: int, timeout: float) -> bytes:
+        # Status requests only: this double holds nothing a clear request could drop.
+        answer = self.answers.get(request[-1]) if request[:2] == b"\x10\x04" else None
+        return b"" if answer is None else bytes([answer])
 
     def close(self) -> None:
         if self._current:

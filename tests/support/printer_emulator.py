@@ -3,6 +3,11 @@
 It answers DLE EOT 1-4 like a real printer, in real time, from its current state, and
 records every byte it receives. Tests switch it out of paper, open its cover, put it in
 error, make it mute or slow, and unplug it.
+
+It also models the paper: what it receives goes to the paper while it can print, and is
+held in its buffer while it cannot (paper out, cover open, error). The roll can run out
+after a given number of bytes, in the middle of a job; the held rest then prints when the
+paper is replaced, unless a DLE DC4 fn=8 clear request dropped it first, as on an Epson.
 """
 
 from __future__ import annotations
@@ -31,6 +36,15 @@ class PrinterState:
     error: bool = False
     mute: bool = False  # answers nothing, like a printer switched off
     answer_delay_s: float = 0.0  # a slow printer
+    #: Bytes the roll still takes; None: it never runs out. At 0 the next byte is paper out.
+    paper_left_bytes: int | None = None
+    #: Whether DLE DC4 fn=8 clears the buffer (False: a printer that does not know it).
+    obeys_clear: bool = True
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the printer holds what it receives instead of printing it."""
+        return self.paper_out or self.cover_open or self.error
 
     def answer(self, kind: int) -> int:
         """The status byte for DLE EOT `kind`."""
@@ -51,8 +65,13 @@ class PrinterState:
         return value
 
 
+_STATUS_REQUEST = b"\x10\x04"
+_CLEAR_REQUEST = b"\x10\x14\x08\x01\x03\x14\x01\x06\x02\x08"
+_CLEAR_RESPONSE = b"\x37\x25\x00"
+
+
 class PrinterEmulator:
-    """Base: parse the incoming stream, answer status queries, keep the bytes."""
+    """Base: parse the incoming stream, answer real-time requests, print or hold the bytes."""
 
     def __init__(self) -> None:
         self.state = PrinterState()
@@ -61,6 +80,11 @@ class PrinterEmulator:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pending = b""
+        self._paper = bytearray()
+        self._held = bytearray()
+        self._new_roll_at = 0
+        #: Clear requests obeyed.
+        self.clears = 0
         #: When each chunk arrived (perf_counter), for the benchmark's first-byte latency.
         self.arrivals: list[tuple[float, bytes]] = []
 
@@ -73,6 +97,34 @@ class PrinterEmulator:
     def decoded(self) -> Decoded:
         """Everything received so far, decoded."""
         return decode(self.received)
+
+    @property
+    def paper(self) -> bytes:
+        """What reached the paper: received bytes less those held or cleared, less requests
+        other than DLE EOT (which the decoder reads)."""
+        with self._changed:
+            return bytes(self._paper)
+
+    @property
+    def held(self) -> bytes:
+        """What the printer holds, waiting for its fault to be cleared."""
+        with self._changed:
+            return bytes(self._held)
+
+    @property
+    def printed_on_new_roll(self) -> bytes:
+        """What reached the paper since the last replace_paper()."""
+        with self._changed:
+            return bytes(self._paper[self._new_roll_at :])
+
+    def replace_paper(self) -> None:
+        """A new roll goes in: the printer goes back online and prints what it held."""
+        with self._changed:
+            self.state.paper_out = False
+            self.state.paper_left_bytes = None
+            self._new_roll_at = len(self._paper)
+            held, self._held = bytes(self._held), bytearray()
+        self._print(held)
 
     def wait_for(self, condition: Callable[[Decoded], bool], timeout: float = 5.0) -> Decoded:
         """Wait until the received bytes satisfy `condition`; AssertionError on timeout."""
@@ -95,27 +147,76 @@ class PrinterEmulator:
         with self._changed:
             self._received.clear()
             self.arrivals.clear()
+            self._paper.clear()
+            self._held.clear()
+            self._new_roll_at = 0
 
     # -- the printer's side -------------------------------------------------------------
-    def _feed(self, chunk: bytes, reply: Callable[[bytes], None]) -> None:
+    def _feed(self, chunk: bytes, reply: Callable[[bytes], object]) -> None:
         with self._changed:
             self._received += chunk
             self.arrivals.append((time.perf_counter(), chunk))
             self._changed.notify_all()
-        # Real-time commands are acted on as they arrive, even in the middle of a job.
+        # Real-time requests are acted on as they arrive, even in the middle of a job, and
+        # after the bytes before them have printed (or run the paper out).
         stream = self._pending + chunk
-        index = 0
+        self._pending = b""
+        start = index = 0
         while True:
-            found = stream.find(b"\x10\x04", index)
-            if found < 0 or found + 2 >= len(stream):
-                self._pending = stream[found:] if found >= 0 else stream[-1:]
+            found = stream.find(b"\x10", index)
+            if found < 0:
                 break
-            kind = stream[found + 2]
-            if 1 <= kind <= 4 and not self.state.mute:
-                if self.state.answer_delay_s:
-                    time.sleep(self.state.answer_delay_s)
-                reply(bytes([self.state.answer(kind)]))
-            index = found + 3
+            rest = stream[found : found + len(_CLEAR_REQUEST)]
+            if rest.startswith(_STATUS_REQUEST) and len(rest) >= 3:
+                index = found + 3
+                if 1 <= rest[2] <= 4 and not self.state.mute:
+                    self._print(stream[start:found])
+                    if not self.state.stopped:  # kept for the decoder; held, it would do nothing
+                        self._print(rest[:3])
+                    start = index
+                    if self.state.answer_delay_s:
+                        time.sleep(self.state.answer_delay_s)
+                    reply(bytes([self.state.answer(rest[2])]))
+            elif rest == _CLEAR_REQUEST:
+                self._print(stream[start:found])
+                start = index = found + len(_CLEAR_REQUEST)
+                # A printer that does not know it skips its bytes as undefined codes.
+                if self.state.obeys_clear:
+                    with self._changed:
+                        self._held.clear()
+                        self.clears += 1
+                    if not self.state.mute:
+                        reply(_CLEAR_RESPONSE)
+            elif len(rest) < len(_CLEAR_REQUEST) and (
+                _CLEAR_REQUEST.startswith(rest) or rest == _STATUS_REQUEST
+            ):
+                # A request cut in two by the link: decide when the rest arrives.
+                self._pending = stream[found:]
+                stream = stream[:found]
+                break
+            else:
+                index = found + 1
+        self._print(stream[start:])
+
+    def _print(self, data: bytes) -> None:
+        """Print `data`, or hold it (from where the paper runs out) while the printer is stopped."""
+        if not data:
+            return
+        with self._changed:
+            if self.state.stopped:
+                self._held += data
+            else:
+                room = self.state.paper_left_bytes
+                if room is not None and len(data) > room:
+                    self._paper += data[:room]
+                    self._held += data[room:]
+                    self.state.paper_left_bytes = 0
+                    self.state.paper_out = True
+                else:
+                    self._paper += data
+                    if room is not None:
+                        self.state.paper_left_bytes = room - len(data)
+            self._changed.notify_all()
 
     def stop(self) -> None:
         """Stop the reader thread."""
@@ -166,7 +267,8 @@ class SerialPrinterEmulator(PrinterEmulator):
                 if remaining <= 0:
                     raise AssertionError("printer emulator: the port did not drain in time")
                 self._changed.wait(remaining)
-            self._received[:] = bytes(self._received).replace(marker, b"")
+            for kept in (self._received, self._paper, self._held):
+                kept[:] = bytes(kept).replace(marker, b"")
 
     def unplug(self) -> None:
         """The cable is pulled: the device node goes away."""
