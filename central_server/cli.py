@@ -120,11 +120,15 @@ def serve(config: ServerConfig, host: str, port: int, demo_data: bool, log_level
 
     from central_server.app import create_app
     from central_server.demo_data import seed_demo_data
+    from central_server.logs import configure_logging
 
+    configure_logging(log_level)
     app = create_app(config)
     if demo_data:
         seed_demo_data(app.state.database)
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    # log_config=None: uvicorn's loggers keep no handlers of their own and reach the
+    # masking one above (its default configuration would print query strings unmasked).
+    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=None)
 
 
 def run_admin(args: argparse.Namespace, config: ServerConfig) -> str | None:

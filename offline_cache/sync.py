@@ -172,13 +172,13 @@ class SyncEngine:
         except DeviceNotAuthorised as exc:
             # Nothing is marked failed: the records are fine, the kiosk's credentials are not.
             report.state, report.error = ConnectivityState.DEGRADED, exc
-            log.error("sync stopped: the server does not accept this kiosk's token (%s)", exc)
+            log.error("stopped: the server does not accept this kiosk's token (%s)", exc)
         except Unreachable as exc:
             report.state, report.error = ConnectivityState.OFFLINE, exc
-            log.info("sync: server unreachable (%s)", exc)
+            log.info("server unreachable (%s)", exc)
         except (TransientError, PermanentError) as exc:
             report.state, report.error = ConnectivityState.DEGRADED, exc
-            log.warning("sync: server trouble (%s)", exc)
+            log.warning("server trouble (%s)", exc)
         # Purging is local and must happen on offline days too.
         report.purged = purge_personal_data(db, self._clock(), self._retention_days)
         if report.state is ConnectivityState.ONLINE and report.problems:
@@ -329,7 +329,7 @@ class SyncEngine:
             f"record {item.idempotency_key} set aside: the server failed on it "
             f"{item.attempts + 1} times while it took later records"
         )
-        log.error("sync: record %s set aside (%s)", item.idempotency_key, reason)
+        log.error("record %s set aside (%s)", item.idempotency_key, reason)
 
     def _reschedule_suspects(
         self,

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk.config import ConfigError
+from kiosk.logs import configure_logging
 from offline_cache.database import CacheError, cache_error
 
 # Each module defines `register(subparsers)`, which adds its subcommand and sets `handler`.
@@ -24,6 +25,10 @@ COMMAND_MODULES = (
     "outbox",
     "technician",
 )
+
+# Long-running commands write to the journal, where the sync's and the app's INFO events
+# help a technician; one-shot commands print their answer and stay quiet but for trouble.
+SERVICE_COMMANDS = frozenset({"run", "demo"})
 
 EXIT_FAULT = 1
 EXIT_CONFIG_ERROR = 2
@@ -53,17 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def log_level(args: argparse.Namespace) -> int:
+    """DEBUG with -v; INFO for the app and the demo (the journal); WARNING otherwise."""
+    if args.verbose:
+        return logging.DEBUG
+    return logging.INFO if args.command in SERVICE_COMMANDS else logging.WARNING
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; configuration errors exit 2 and cache faults 1, each with one line."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     if args.command is None:
         # `kiosk` alone is `kiosk run`: what the systemd unit and a technician start.
         args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+    configure_logging(log_level(args))
     try:
         return int(args.handler(args))
     except ConfigError as exc:

@@ -324,7 +324,7 @@ def server_result(config: Config, server: ServerCheck) -> CheckResult:
         return CheckResult(
             "server",
             Status.FAULT,
-            f"{server.detail}: token refused",
+            f"token refused: {server.detail}",
             f"ask the central administrator for a new device token for this kiosk, "
             f"put it in {_token_file(config)}",
         )
