@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from fastapi.testclient import TestClient
+
+from central_server.app import create_app
+from central_server.config import ServerConfig
 from central_server.web.i18n import page_texts
 from central_server.web.languages import direction, from_accept_language
 from central_server.web.ratelimit import RateLimiter, TooManyRequests
@@ -61,3 +66,11 @@ def test_a_burst_passes_then_the_address_waits_and_others_do_not() -> None:
     limiter.take("10.0.0.1")  # one second buys one more page at 60 a minute
     with pytest.raises(TooManyRequests):
         limiter.take("10.0.0.1")
+
+
+def test_the_language_switch_keeps_an_encoded_path_whole(tmp_path: Path) -> None:
+    client = TestClient(create_app(ServerConfig(db_path=tmp_path / "server.sqlite")))
+    page = client.get("/r/R-2026-000001%3Fx", headers={"Accept-Language": "fr"})
+    assert page.status_code == 404
+    assert 'href="/r/R-2026-000001%3Fx?lang=ar"' in page.text
+    assert page.headers["content-language"] == "fr"
