@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -47,9 +47,9 @@ def css_version() -> str:
 
 def _language_links(request: Request) -> list[tuple[str, str, str]]:
     others = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    # The path as the phone sent it (still percent-encoded): a decoded "?" or "#" in it
-    # would cut the link short.
-    path = request.scope.get("raw_path", b"").decode("latin-1") or quote(request.url.path)
+    # Starlette's URL keeps the path as the phone sent it, percent-encoding included, so a
+    # "?" in a reference cannot cut the link short (the test holds this).
+    path = request.url.path
     return [
         (code, NATIVE_NAMES[code], f"{path}?{urlencode([*others, ('lang', code)])}")
         for code in LANGUAGES
