@@ -4,8 +4,9 @@ The end-to-end test runs the real reference server (access log on, debug level) 
 as separate processes: the `kiosk` command (ticket, sync, doctor, outbox list) and the citizen
 journeys the screens call (sign-in right and wrong, locked, requests, history, status look-ups,
 pre-requests made offline then synced), every process logging at DEBUG through the kiosk's
-own logging setup, all their stdout and stderr collected. The kiosk's UI tests run the app
-inside pytest's own process, so they are not among these processes; the journeys they drive
+own logging setup, all their stdout and stderr collected; and the app itself (`kiosk run` on a
+virtual screen), whose sync worker sends the pre-requests. The UI tests run the app inside
+pytest's own process, so their taps are not among these processes: the journeys they drive
 are the services run here.
 """
 
@@ -15,6 +16,8 @@ import io
 import logging
 import os
 import re
+import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -26,6 +29,8 @@ import central_server.logs as server_logs
 import kiosk.logs as kiosk_logs
 from central_server.demo_data import DEMO_CITIZENS
 from tests.support.reference_server import DEMO_DEVICE_TOKEN, running_reference_server
+from tests.support.ui_driver import virtual_screen
+from tests.support.waiting import wait_until
 
 REPO = Path(__file__).parents[2]
 MASKS: list[Callable[[str], str]] = [
@@ -177,6 +182,51 @@ def citizen_journeys(config_path: str) -> None:
     db.conn.close()
 
 
+def _nothing_waiting(cache: Path) -> bool:
+    with sqlite3.connect(f"file:{cache}?mode=ro", uri=True) as conn:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'in_flight')"
+        ).fetchone()
+    return int(row[0]) == 0
+
+
+def _window_shown(display: str) -> bool:
+    """The app's window is on the screen (its screens are built before it is titled)."""
+    windows = subprocess.run(
+        ["xwininfo", "-root", "-tree", "-display", display],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return '"GAU Kiosk"' in windows.stdout
+
+
+def run_app_until_synced(kiosk: list[str], cache: Path, output: Path) -> str:
+    """`kiosk run` on a virtual screen, shown and its outbox sent by its sync worker; its output."""
+    with virtual_screen(540, 960) as display, output.open("w") as sink:
+        app = subprocess.Popen(
+            [sys.executable, *kiosk, "run", "--windowed", "--size", "540x960"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "DISPLAY": display},
+            cwd=REPO,
+        )
+        try:
+            shown = wait_until(lambda: _window_shown(display), deadline_s=120, interval_s=0.5)
+            synced = wait_until(lambda: _nothing_waiting(cache), deadline_s=120, interval_s=0.5)
+        finally:
+            app.send_signal(signal.SIGINT)  # a technician's Ctrl+C
+            try:
+                app.wait(30)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.wait(10)
+    written = output.read_text()
+    assert shown and synced, written
+    assert "Traceback" not in written, written
+    return written
+
+
 def test_a_full_run_logs_no_demo_citizens_cin_phone_or_name(tmp_path: Path) -> None:
     outputs: list[str] = []
 
@@ -202,6 +252,8 @@ def test_a_full_run_logs_no_demo_citizens_cin_phone_or_name(tmp_path: Path) -> N
         run(*kiosk, "ticket", SERVICE)
         run("-m", __name__, str(config))  # the citizen journeys, in their own process
         run(*kiosk, "outbox", "list")
+        app_log = run_app_until_synced(kiosk, tmp_path / "cache.sqlite", tmp_path / "app.log")
+        outputs.append(app_log)
         run(*kiosk, "sync")
         run(*kiosk, "doctor")
         # A browser or a careless client may put anything in a query string.
@@ -219,6 +271,7 @@ def test_a_full_run_logs_no_demo_citizens_cin_phone_or_name(tmp_path: Path) -> N
     assert '"GET /api/v1/health HTTP/1.1" 200' in server_log  # its query string left out
     assert "sign-in refused: CIN locked" in logs
     assert "sign-in refused: wrong CIN or PIN" in logs
+    assert "DEBUG central.client:" in app_log or "DEBUG urllib3" in app_log, app_log
     leaks = [
         f"{citizen.citizen_id}: {what}"
         for citizen in DEMO_CITIZENS
