@@ -7,7 +7,8 @@ import json
 import sqlite3
 from typing import Any
 
-from central_server.clock import now_iso
+from central_server.clock import business_day, now_iso
+from central_server.queue import live_queue
 
 
 def catalogue_for(connection: sqlite3.Connection, annex_id: str) -> dict[str, Any]:
@@ -54,12 +55,8 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def queue_stats_for(connection: sqlite3.Connection, annex_id: str) -> list[dict[str, Any]]:
-    rows = connection.execute(
-        "SELECT family, waiting, avg_handling_s, open_counters FROM queue_stats "
-        "WHERE annex_id = ? ORDER BY family",
-        (annex_id,),
-    ).fetchall()
-    return [dict(row) for row in rows]
+    """Waiting tickets, measured handling time and open counters per family, as of now."""
+    return [queue.as_dict() for queue in live_queue(connection, annex_id, business_day())]
 
 
 def announcements_for(connection: sqlite3.Connection, annex_id: str) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from central_server.service_codes import (
     register_services,
     services_from_catalogue_file,
 )
-from central_server.web import routes_requests, routes_static
+from central_server.web import routes_counter, routes_queue, routes_requests, routes_static
 from central_server.web.ratelimit import RateLimiter, TooManyRequests
 
 
@@ -52,5 +52,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     for module in (routes_info, routes_citizen, routes_applications, routes_tickets):
         app.include_router(module.router)
     app.include_router(routes_static.router)
+    # The queue's pages: ticket tracking, the lobby display, the agents' counter page.
+    app.include_router(routes_queue.router)
+    app.include_router(routes_counter.router)
     app.include_router(routes_requests.router)
     return app

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from central_server import agent_cli
 from central_server.admin import (
     AdminError,
     add_device_command,
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument(
         "--dry-run", action="store_true", help="verify and report, then roll everything back"
     )
+    agent_cli.register(commands)
     return parser
 
 
@@ -186,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = config_from(args)
         if args.command == "import":
             return run_import(args, config)
+        if args.command == "agent":
+            return agent_cli.run(args, config)
         if args.command == "admin":
             message = run_admin(args, config)
             if message:

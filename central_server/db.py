@@ -232,6 +232,55 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX tickets_by_number;
     CREATE UNIQUE INDEX tickets_one_holder ON tickets (annex_id, family, business_day, seq)
     """,
+    # Counters: agents sign in, open a counter for some families and call tickets, so tickets
+    # have states and queue figures come from them. queue_stats keeps the configured figures
+    # (the prior of the measured handling time; an annex without counter pages still uses it).
+    """
+    ALTER TABLE tickets ADD COLUMN state TEXT NOT NULL DEFAULT 'waiting';
+    ALTER TABLE tickets ADD COLUMN counter_name TEXT;
+    ALTER TABLE tickets ADD COLUMN called_at TEXT;
+    ALTER TABLE tickets ADD COLUMN finished_at TEXT;
+    ALTER TABLE tickets ADD COLUMN recalls INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX tickets_waiting ON tickets (annex_id, business_day, state, family, issued_at);
+    CREATE INDEX tickets_served ON tickets (annex_id, family, state, finished_at);
+    CREATE TABLE agents (
+        agent_id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        annex_id TEXT NOT NULL REFERENCES annexes(annex_id),
+        pin_salt BLOB NOT NULL,
+        pin_hash BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled_at TEXT
+    );
+    -- Keyed by the name as typed, so unknown names lock out like known ones.
+    CREATE TABLE agent_sign_in_failures (
+        name TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        locked_until TEXT
+    );
+    CREATE TABLE agent_sessions (
+        token_sha256 TEXT PRIMARY KEY,
+        agent_id INTEGER NOT NULL REFERENCES agents(agent_id),
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE TABLE counters (
+        counter_id INTEGER PRIMARY KEY,
+        annex_id TEXT NOT NULL REFERENCES annexes(annex_id),
+        name TEXT NOT NULL,
+        agent_id INTEGER NOT NULL REFERENCES agents(agent_id),
+        families TEXT NOT NULL,
+        business_day TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        current_key TEXT
+    );
+    CREATE UNIQUE INDEX counters_one_open_per_name ON counters (annex_id, name)
+        WHERE closed_at IS NULL;
+    CREATE UNIQUE INDEX counters_one_open_per_agent ON counters (agent_id) WHERE closed_at IS NULL
+    """,
 )
 
 

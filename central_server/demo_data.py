@@ -1,4 +1,4 @@
-"""Idempotent demo data: an annex, kiosks, citizens, requests, dossiers, queues, announcements."""
+"""Idempotent demo data: annexes, kiosks, citizens, requests, dossiers, queues, notices, agents."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
+from central_server.agents import add_agent
 from central_server.clock import to_iso, utc_now
 from central_server.db import Database, raise_sequence_floor
 from central_server.devices import add_device
@@ -185,6 +186,10 @@ DEMO_QUEUES: dict[str, tuple[int, float, int]] = {
     "F": (1, 1200.0, 0),
 }
 
+# Counter agents of the demo annex (name, PIN), for the counter page /counter; public on
+# purpose, like the demo kiosk tokens (docs/counters.md).
+DEMO_AGENTS: tuple[tuple[str, str], ...] = (("agent-1", "135790"), ("agent-2", "246802"))
+
 DEMO_ANNOUNCEMENTS: tuple[tuple[str, dict[str, str]], ...] = (
     (
         "ann-opening-hours",
@@ -228,6 +233,7 @@ def seed_demo_data(database: Database) -> None:
         _seed_requests(connection)
         _seed_dossiers(connection)
         _seed_annex_info(connection)
+        _seed_agents(connection)
 
 
 def _days_ago(days: float, hour_offset: int = 0) -> str:
@@ -360,3 +366,9 @@ def _seed_annex_info(connection: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO disabled_services (annex_id, service_code) VALUES (?, ?)",
         [(DEMO_ANNEX_ID, code) for code in DEMO_DISABLED],
     )
+
+
+def _seed_agents(connection: sqlite3.Connection) -> None:
+    for name, pin in DEMO_AGENTS:
+        if connection.execute("SELECT 1 FROM agents WHERE name = ?", (name,)).fetchone() is None:
+            add_agent(connection, name, DEMO_ANNEX_ID, pin)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import uuid
 from datetime import date
@@ -11,6 +10,7 @@ from typing import Any, Literal
 from central_server.clock import now_iso
 from central_server.devices import STANDALONE_SPACE
 from central_server.errors import ApiError
+from central_server.queue import estimated_wait, family_queue
 
 BatchStatus = Literal["created", "duplicate", "rejected"]
 
@@ -56,13 +56,6 @@ def _reserve(
     return first
 
 
-def estimated_wait(waiting: int, avg_handling_s: float, open_counters: int) -> int | None:
-    """Seconds until served, or None when no counter is open (the wait is then unknown)."""
-    if open_counters <= 0:
-        return None
-    return math.ceil(waiting * avg_handling_s / max(open_counters, 1))
-
-
 def ticket_view(row: sqlite3.Row) -> dict[str, Any]:
     return {
         "number": row["number"],
@@ -101,24 +94,10 @@ def allocate_ticket(
             )
         return ticket_view(existing), False
     seq = _reserve(connection, annex_id, family, day, 1)
-    queue = connection.execute(
-        "SELECT waiting, avg_handling_s, open_counters FROM queue_stats "
-        "WHERE annex_id = ? AND family = ?",
-        (annex_id, family),
-    ).fetchone()
-    people_ahead = int(queue["waiting"]) if queue is not None else 0
-    wait = (
-        estimated_wait(people_ahead, float(queue["avg_handling_s"]), int(queue["open_counters"]))
-        if queue is not None
-        else None
-    )
-    if queue is not None:
-        # The new ticket joins the queue: the next citizen has one more person ahead.
-        connection.execute(
-            "UPDATE queue_stats SET waiting = waiting + 1, updated_at = ? "
-            "WHERE annex_id = ? AND family = ?",
-            (now_iso(), annex_id, family),
-        )
+    # Everyone waiting in the family now is ahead: the new ticket joins the end of the queue.
+    queue = family_queue(connection, annex_id, family, day)
+    people_ahead = queue.waiting
+    wait = estimated_wait(people_ahead, queue.avg_handling_s, queue.open_counters)
     connection.execute(
         "INSERT INTO tickets (idempotency_key, annex_id, device_id, family, business_day, seq, "
         "number, service_code, source, block_id, issued_at, received_at, people_ahead, "

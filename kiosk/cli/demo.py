@@ -15,6 +15,7 @@ from kiosk.cli.run import add_window_options, run_app, window_size
 from kiosk.config import parse_config
 
 DEMO_TOKEN = "demo-kiosk-1-token"  # a device of the reference server's demo data
+DEMO_AGENT_PIN = "135790"  # agent-1's PIN in the reference server's demo data
 STARTUP_DEADLINE_S = 30.0
 
 
@@ -45,6 +46,8 @@ def start_server(state: Path, port: int) -> subprocess.Popen[bytes]:
     """The reference server as its own process (it shares no code with the kiosk)."""
     command = [sys.executable, "-m", "central_server.cli", "--db", str(state / "central.sqlite")]
     command += ["--port", str(port), "--demo-data"]
+    # The kiosk's own guide, so the server's pages name services in the four languages.
+    command += ["--catalogue", str(Path(__file__).parents[1] / "domain" / "catalogue.json")]
     log = (state / "central-server.log").open("ab")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     log.close()
@@ -83,6 +86,12 @@ def handle(args: argparse.Namespace) -> int:
     server = start_server(state, port)
     try:
         print(f"kiosk demo: server on 127.0.0.1:{port}, printed tickets in {state / 'printed'}")
+        # Demo agents of the reference server (docs/counters.md): call the tickets you take.
+        print(
+            f"kiosk demo: counter page http://127.0.0.1:{port}/counter "
+            f"(agent-1, PIN {DEMO_AGENT_PIN}); lobby display "
+            f"http://127.0.0.1:{port}/display/berkane-5"
+        )
         config = parse_config(text, str(state / "kiosk.toml"))
         return run_app(config, args.windowed, window_size(args.size))
     finally:

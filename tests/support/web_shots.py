@@ -1,0 +1,22 @@
+"""Screenshots of the server's pages made small enough for docs/ (downscaled, fewer colours)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+DOCS_WEB = Path(__file__).resolve().parents[2] / "docs" / "web"
+
+
+def save_small(screenshot: Path, name: str, width: int, colours: int = 64) -> Path:
+    """`screenshot` at `width` pixels wide with a `colours` palette, as docs/web/<name>.png."""
+    DOCS_WEB.mkdir(parents=True, exist_ok=True)
+    target = DOCS_WEB / f"{name}.png"
+    with Image.open(screenshot) as image:
+        rgb = image.convert("RGB")
+        if rgb.width > width:
+            height = round(rgb.height * width / rgb.width)
+            rgb = rgb.resize((width, height), Image.Resampling.LANCZOS)
+        rgb.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
+    return target
