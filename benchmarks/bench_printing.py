@@ -7,6 +7,7 @@ Budgets (design brief §5): a bilingual ticket with QR ≤ 8 KB (aim ≤ 4 KB) a
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import tempfile
 import time
@@ -32,7 +33,14 @@ from offline_cache.database import open_cache
 from tests.support.printer_emulator import SerialPrinterEmulator
 
 ZONE = ZoneInfo("Africa/Casablanca")
-CONTEXT = PaperContext("Annexe administrative 5 - Berkane", ZONE, "https://gau.example.ma/suivi")
+ANNEX_NAMES = {
+    "ar": "الملحقة الإدارية 5 - بركان",
+    "fr": "Annexe administrative 5 - Berkane",
+    "zgh": "ⵜⴰⵎⵙⵙⵓⴷⵙⵜ ⵜⴰⵏⴱⴰⴹⵜ 5 - ⴱⵔⴽⴰⵏ",
+    "en": "Administrative annex 5 - Berkane",
+}
+# A real public base: a placeholder one would leave the QR (and its bytes) off the paper.
+CONTEXT = PaperContext(ANNEX_NAMES, ZONE, "https://gau.ma/suivi")
 RUNS = 20
 
 
@@ -41,28 +49,43 @@ def _wire_ms(size: int, baud: int) -> float:
     return size * 10 / baud * 1000
 
 
-def size_table() -> None:
-    """Bytes per document for every language and profile, and the time they take on the wire."""
-    catalogue = packaged_catalogue()
+def _largest(kind: str, code: str, lang: str, paper_mm: int, now: datetime) -> int:
+    """Bytes of the larger of the two printers of this width (raster QR or native), and for
+    receipts the larger of a request's and an offline pre-request's."""
+    service = packaged_catalogue().service(code)
+    documents = []
+    if kind == "ticket":
+        ticket = dataclasses.replace(sample_ticket(lang, now), service_code=code)
+        documents.append(ticket_document(ticket, service, CONTEXT))
+    else:
+        for pre_request in (False, True):
+            receipt = dataclasses.replace(sample_receipt(lang, now, pre_request), service_code=code)
+            documents.append(receipt_document(receipt, service, CONTEXT))
+    profiles = [p for p in PROFILES.values() if p.paper_mm == paper_mm]
+    return max(len(encode(document, profile)) for document in documents for profile in profiles)
+
+
+def size_table() -> int:
+    """Bytes of every service's ticket and receipt in each language and paper width, and the
+    longest of each row on the wire. Returns the largest document's size."""
     now = datetime.now(ZONE)
-    print("| document | lang | profile | bytes | 9600 baud | 115200 baud |")
-    print("| --- | --- | --- | ---: | ---: | ---: |")
+    largest = 0
+    print("Bytes (largest of native-QR and raster-QR printer; receipts: request or pre-request)")
+    print("| document | service | paper | ar | fr | zgh | en | 9600 baud | 115200 baud |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for kind in ("ticket", "receipt"):
-        for lang in LANGUAGES:
-            for name in ("generic-58", "generic-80", "basic-58", "basic-80"):
-                if kind == "ticket":
-                    ticket = sample_ticket(lang, now)
-                    service = catalogue.service(ticket.service_code)
-                    document = ticket_document(ticket, service, CONTEXT)
-                else:
-                    receipt = sample_receipt(lang, now)
-                    service = catalogue.service(receipt.service_code)
-                    document = receipt_document(receipt, service, CONTEXT)
-                size = len(encode(document, PROFILES[name]))
+        for service in packaged_catalogue():
+            for paper_mm in (58, 80):
+                sizes = [_largest(kind, service.code, lang, paper_mm, now) for lang in LANGUAGES]
+                worst = max(sizes)
+                largest = max(largest, worst)
+                cells = " | ".join(str(size) for size in sizes)
                 print(
-                    f"| {kind} | {lang} | {name} | {size} | {_wire_ms(size, 9600):.0f} ms "
-                    f"| {_wire_ms(size, 115200):.0f} ms |"
+                    f"| {kind} | {service.code} | {paper_mm} mm | {cells} "
+                    f"| {_wire_ms(worst, 9600) / 1000:.1f} s | {_wire_ms(worst, 115200):.0f} ms |"
                 )
+    print(f"Largest: {largest} bytes ({_wire_ms(largest, 9600) / 1000:.1f} s at 9600 baud)")
+    return largest
 
 
 def first_byte_latency(lang: str, profile: str) -> tuple[float, float, float]:

@@ -36,9 +36,11 @@ def feed_dots(dots: int) -> bytes:
     return ESC + b"J" + bytes([max(0, min(dots, 255))])
 
 
-def raster_image(width_bytes: int, height: int, data: bytes) -> bytes:
-    """GS v 0 m xL xH yL yH d...: a raster bit image, normal density."""
-    return GS + b"v0\x00" + width_bytes.to_bytes(2, "little") + height.to_bytes(2, "little") + data
+def raster_image(width_bytes: int, height: int, data: bytes, quadruple: bool = False) -> bytes:
+    """GS v 0 m xL xH yL yH d...: a raster bit image, normal density or each dot 2 x 2."""
+    mode = b"\x03" if quadruple else b"\x00"
+    size = width_bytes.to_bytes(2, "little") + height.to_bytes(2, "little")
+    return GS + b"v0" + mode + size + data
 
 
 def _qr_function(function: int, parameters: bytes) -> bytes:
@@ -56,6 +58,23 @@ def native_qr(payload: bytes, module_dots: int) -> bytes:
         + _qr_function(80, b"\x30" + payload)  # store the data
         + _qr_function(81, b"\x30")  # print it
     )
+
+
+# Downloaded characters (font A, 12 x 24 dots): shaped scripts as text, one byte a cell.
+USER_CHARS_ON = ESC + b"%\x01"
+USER_CHARS_OFF = ESC + b"%\x00"
+# ESC 3 24: rows of cells 24 dots apart, so a two-row Arabic line prints as one.
+CELL_LINE_SPACING = ESC + b"3\x18"
+DEFAULT_LINE_SPACING = ESC + b"2"
+
+
+def define_user_chars(first_code: int, glyphs: list[tuple[int, bytes]]) -> bytes:
+    """ESC & 3 c1 c2 [x d1..d(3x)]...: glyphs for consecutive codes from `first_code`.
+
+    Each glyph is its width in dots (at most 12) and its columns, three bytes each.
+    """
+    body = b"".join(bytes([width]) + columns for width, columns in glyphs)
+    return ESC + b"&\x03" + bytes([first_code, first_code + len(glyphs) - 1]) + body
 
 
 def status_request(kind: int) -> bytes:

@@ -38,6 +38,8 @@ class Style:
     size: Size = Size.NORMAL
     bold: bool = False
     align: Align = Align.LEFT
+    # A list item: lines after the first start under the text, not under the bullet.
+    hanging: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def text(
     size: Size = Size.NORMAL,
     bold: bool = False,
     align: Align = Align.LEFT,
+    hanging: bool = False,
 ) -> Text:
     """A text block whose script is read from its content."""
-    return Text(content, Style(size, bold, align), script_of(content))
+    return Text(content, Style(size, bold, align, hanging), script_of(content))

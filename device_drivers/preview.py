@@ -6,9 +6,11 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from device_drivers.cells import rows_image
 from device_drivers.document import Align, Document, Script
 from device_drivers.encoder import RASTER_LINE_GAP_DOTS
 from device_drivers.layout import (
+    CellLine,
     CutLine,
     FeedLine,
     PaperLine,
@@ -69,9 +71,14 @@ def draw_lines(lines: list[PaperLine], profile: PrinterProfile) -> Image.Image:
         elif isinstance(line, RasterLine):
             x = _x(line.image.width, paper, line.align)
             pieces.append((line.image, x, line.image.height + RASTER_LINE_GAP_DOTS))
+        elif isinstance(line, CellLine):
+            image = rows_image(line.rows, line.bold, line.align.value)
+            x = _x(image.width, paper, line.align)
+            pieces.append((image, x, image.height + RASTER_LINE_GAP_DOTS))
         elif isinstance(line, QRLine):
             x = _x(line.image.width, paper, Align.CENTER)
-            pieces.append((line.image, x, line.image.height + RASTER_LINE_GAP_DOTS))
+            pieces.append((None, 0, line.quiet_dots))
+            pieces.append((line.image, x, line.image.height + line.quiet_dots))
         elif isinstance(line, FeedLine):
             pieces.append((None, 0, LINE_SPACING_DOTS * line.lines))
         elif isinstance(line, CutLine):

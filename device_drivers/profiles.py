@@ -21,6 +21,9 @@ class PrinterProfile:
     # apostrophe, which CP858 lacks; cheap Epson clones support it under this number.
     codepage: str = "cp1252"
     codepage_number: int = 16
+    # ESC & user-defined characters (font A, 12 x 24): Arabic and Tifinagh are sent as
+    # downloaded glyphs, a few KB a receipt; without them every shaped line is a raster.
+    download_chars: bool = True
     # Whether the printer obeys DLE DC4 fn=8 (clear buffers, real-time; Epson TM-T20, T88IV
     # and later). One that does not prints what it still holds once its fault is cleared.
     clears_buffer: bool = False

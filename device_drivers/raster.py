@@ -74,7 +74,8 @@ def wrap_words(text: str, script: Script, size: Size, bold: bool, max_width: int
     """
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    # Only a plain space breaks a line: a no-break space holds a number to its unit.
+    for word in (part for part in text.split(" ") if part.strip()):
         candidate = f"{current} {word}" if current else word
         if current and line_width(candidate, script, size, bold) > max_width:
             lines.append(current)

@@ -59,7 +59,8 @@ def handle(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     config = load_config(args.config)
     catalogue = packaged_catalogue()
-    context = PaperContext(config.kiosk.annex_name, config.zone, config.tracking_base)
+    names = {lang: config.kiosk.annex_name_in(lang) for lang in config.kiosk.languages}
+    context = PaperContext(names, config.zone, config.tracking_base)
     now = datetime.now(config.zone)
     if args.kind == "ticket":
         ticket = sample_ticket(args.lang, now, online=not args.offline)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -23,6 +25,7 @@ from device_drivers.document import (
     text,
 )
 from kiosk.domain.models import CertificateRequest, Service
+from kiosk.domain.tracking import printable_tracking_base
 from kiosk.domain.validation import mask_cin, western_digits
 from kiosk.i18n import LANGUAGES, N_, NP_, is_rtl, plural_translator, translator
 from offline_cache.pre_requests import local_reference
@@ -51,15 +54,39 @@ NOTIFICATION_PROMISE = N_("You will receive an SMS or e-mail when your certifica
 BRING_CIN = N_("Bring your CIN to the counter.")
 SCAN_TO_TRACK = N_("Scan to track your request.")
 PRINTER_TEST = N_("Printer test")
+VALID_TODAY = N_("Valid today only.")
+WHERE_TO_WAIT = N_(
+    "Wait in the waiting area and watch the screen: your number will be called to a counter."
+)
+SCAN_TO_FOLLOW_QUEUE = N_("Scan to follow your place in the queue.")
+PROCESSING_DAYS = NP_(
+    "Processing time: up to {days} working day", "Processing time: up to {days} working days"
+)
+PROCESSING_SAME_DAY = N_("Processing time: usually the same day.")
+FEE_FREE = N_("Fee: free")
+FEE_AMOUNT = N_("Fee: {amount} dirhams")
+COLLECT_WITH_RECEIPT = N_("Then collect it at the annex with this receipt and your CIN.")
+
+NBSP = "\u00a0"
+# French puts a (no-break) space before these; a line must never start with one.
+_FRENCH_SPACED_PUNCTUATION = re.compile(r" ([:;!?»])")
+_FRENCH_OPENING_QUOTE = re.compile(r"« ")
+# A number and the word after it (its unit: "12 minutes", "500 dirhams") stay on one line.
+_NUMBER_AND_UNIT = re.compile(r"(\d) (?=[^\W\d_])")
 
 
 @dataclass(frozen=True)
 class PaperContext:
     """What every printed page needs from the kiosk's configuration."""
 
-    annex_name: str
+    annex_names: Mapping[str, str]  # the annex's name by language
     zone: ZoneInfo
     tracking_url: str
+
+    def annex_name(self, lang: str) -> str:
+        """The annex's name in `lang`, else in French, else any configured one."""
+        names = self.annex_names
+        return names.get(lang) or names.get("fr") or next(iter(names.values()), "")
 
 
 @dataclass(frozen=True)
@@ -131,6 +158,62 @@ def receipt_link(base: str, reference: str) -> str:
     return f"{base.rstrip('/')}/r/{reference}"
 
 
+def printable_ticket_link(base: str, ticket: Ticket) -> str | None:
+    """The ticket's tracking link, or None when the base is a placeholder (no QR, anywhere)."""
+    printable = printable_tracking_base(base)
+    return ticket_link(printable, ticket) if printable else None
+
+
+def printable_receipt_link(base: str, reference: str) -> str | None:
+    """The receipt's tracking link, or None when the base is a placeholder (no QR, anywhere)."""
+    printable = printable_tracking_base(base)
+    return receipt_link(printable, reference) if printable else None
+
+
+def short_link(link: str) -> str:
+    """A link as a person types it: without "https://" (browsers add it)."""
+    return re.sub(r"^https?://", "", link)
+
+
+def typeset(content: str, lang: str) -> str:
+    """No-break spaces where a line must not break: French punctuation, a number's unit."""
+    if lang == "fr":
+        content = _FRENCH_SPACED_PUNCTUATION.sub(NBSP + r"\1", content)
+        content = _FRENCH_OPENING_QUOTE.sub("«" + NBSP, content)
+    return _NUMBER_AND_UNIT.sub(r"\1" + NBSP, content)
+
+
+def _tracking_blocks(link: str | None, caption: str) -> list[Block]:
+    """The QR, what it is for, and the link in text for those without a smartphone.
+
+    The link is printed bare, under the caption: a line explaining it would cost as many
+    bytes as the QR on a slow serial printer.
+
+    Nothing at all when the tracking base is a placeholder: a code that leads nowhere,
+    or to whoever registers the name, must not leave the annex.
+    """
+    if link is None:
+        return []
+    centre = Align.CENTER
+    return [QRCode(link), text(caption, align=centre), text(short_link(link), align=centre)]
+
+
+def fee_line(service: Service, lang: str) -> str:
+    """The fee from the catalogue: free, or its amount in dirhams."""
+    _ = translator(lang)
+    if not service.fee_mad:
+        return _(FEE_FREE)
+    return _(FEE_AMOUNT).format(amount=f"{service.fee_mad:g}")
+
+
+def processing_line(service: Service, lang: str) -> str:
+    """The catalogue's longest processing delay (law 55.19 puts it on the receipt)."""
+    if service.delay_days <= 0:
+        return translator(lang)(PROCESSING_SAME_DAY)
+    days = service.delay_days
+    return plural_translator(lang)(PROCESSING_DAYS, days).format(days=days)
+
+
 def _local(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime(PAPER_TIME_FORMAT)
 
@@ -150,10 +233,12 @@ def wait_lines(ticket: Ticket) -> list[str]:
     return lines
 
 
-def _western_digits(blocks: list[Block]) -> Document:
-    """The document with every digit in Western form, as Moroccan administration prints them."""
+def _finish(blocks: list[Block], lang: str) -> Document:
+    """Every digit in Western form, as Moroccan administration prints them, and typeset."""
     return tuple(
-        replace(block, text=western_digits(block.text)) if isinstance(block, Text) else block
+        replace(block, text=typeset(western_digits(block.text), lang))
+        if isinstance(block, Text)
+        else block
         for block in blocks
     )
 
@@ -176,8 +261,9 @@ def ticket_document(ticket: Ticket, service: Service, context: PaperContext) -> 
     lang = ticket.language
     _ = translator(lang)
     centre = Align.CENTER
+    link = printable_ticket_link(context.tracking_url, ticket)
     blocks: list[Block] = [
-        text(context.annex_name, bold=True, align=centre),
+        text(context.annex_name(lang), bold=True, align=centre),
         Separator(),
         text(_(YOUR_NUMBER), align=centre),
         text(ticket.number, Size.BIG_NUMBER, bold=True, align=centre),
@@ -185,11 +271,13 @@ def ticket_document(ticket: Ticket, service: Service, context: PaperContext) -> 
         text(service.name(SECOND_LANGUAGE[lang]), align=centre),
         text(_local(ticket.issued_at, context.zone), align=centre),
         *(text(line, align=centre) for line in wait_lines(ticket)),
-        QRCode(ticket_link(context.tracking_url, ticket)),
+        text(_(VALID_TODAY), bold=True, align=centre),
+        text(_(WHERE_TO_WAIT), align=centre),
+        *_tracking_blocks(link, _(SCAN_TO_FOLLOW_QUEUE)),
         text(_(TICKET_FOOTER), align=centre),
         Cut(),
     ]
-    return _western_digits(blocks)
+    return _finish(blocks, lang)
 
 
 def receipt_document(receipt: Receipt, service: Service, context: PaperContext) -> Document:
@@ -199,8 +287,9 @@ def receipt_document(receipt: Receipt, service: Service, context: PaperContext) 
     side = Align.RIGHT if is_rtl(lang) else Align.LEFT
     centre = Align.CENTER
     label = PRE_REQUEST_REFERENCE if receipt.pre_request else REQUEST_NUMBER
+    link = printable_receipt_link(context.tracking_url, receipt.reference)
     blocks: list[Block] = [
-        text(context.annex_name, bold=True, align=centre),
+        text(context.annex_name(lang), bold=True, align=centre),
         text(_(RECEIPT_TITLE), bold=True, align=centre),
         Separator(),
         text(_(label), align=centre),
@@ -214,22 +303,29 @@ def receipt_document(receipt: Receipt, service: Service, context: PaperContext) 
     if receipt.cin:
         blocks += _labelled(_(CIN_LINE), "cin", mask_cin(receipt.cin), side)
     blocks += _labelled(_(DATE_LINE), "date", _local(receipt.created_at, context.zone), side)
-    blocks.append(text(_(DOCUMENTS_TO_BRING), bold=True, align=side))
-    blocks.extend(text(f"- {item}", align=side) for item in service.documents_in(lang))
+    blocks += [
+        text(processing_line(service, lang), align=side),
+        text(fee_line(service, lang), align=side),
+        text(_(DOCUMENTS_TO_BRING), bold=True, align=side),
+    ]
+    blocks.extend(
+        text(f"- {item}", align=side, hanging=True) for item in service.documents_in(lang)
+    )
     if receipt.pre_request:
         blocks.append(text(_(BRING_CIN), bold=True, align=side))
-    blocks += [
-        text(_(NOTIFICATION_PROMISE), align=side),
-        QRCode(receipt_link(context.tracking_url, receipt.reference)),
-        text(_(SCAN_TO_TRACK), align=centre),
-        Cut(),
-    ]
-    return _western_digits(blocks)
+    blocks.append(text(_(NOTIFICATION_PROMISE), align=side))
+    if not receipt.pre_request:
+        blocks.append(text(_(COLLECT_WITH_RECEIPT), align=side))
+    blocks += [*_tracking_blocks(link, _(SCAN_TO_TRACK)), Cut()]
+    return _finish(blocks, lang)
 
 
 def print_test_document(status_line: str, profile_line: str, context: PaperContext) -> Document:
     """A page with every language, French accents, a big number, a QR and the printer's status."""
-    blocks: list[Block] = [text(context.annex_name, bold=True, align=Align.CENTER), Separator()]
+    blocks: list[Block] = [
+        text(context.annex_name("fr"), bold=True, align=Align.CENTER),
+        Separator(),
+    ]
     for lang in LANGUAGES:
         _ = translator(lang)
         side = Align.RIGHT if is_rtl(lang) else Align.LEFT
@@ -239,11 +335,13 @@ def print_test_document(status_line: str, profile_line: str, context: PaperConte
         text("A-000", Size.BIG_NUMBER, bold=True, align=Align.CENTER),
         text(profile_line, align=Align.LEFT),
         text(status_line, align=Align.LEFT),
-        QRCode(context.tracking_url),
-        Feed(1),
-        Cut(),
     ]
-    return _western_digits(blocks)
+    base = printable_tracking_base(context.tracking_url)
+    if base:
+        blocks += [QRCode(base), text(short_link(base), align=Align.CENTER)]
+    blocks += [Feed(1), Cut()]
+    # Not typeset as French: the page shows the characters exactly as they are sent.
+    return _finish(blocks, "")
 
 
 SAMPLE_SERVICE_CODE = "residence_certificate"

@@ -74,7 +74,8 @@ class PrintingService:
     @classmethod
     def from_config(cls, config: Config, catalogue: Catalogue) -> PrintingService:
         """The service for the configured printer, annex and tracking link."""
-        context = PaperContext(config.kiosk.annex_name, config.zone, config.tracking_base)
+        names = {lang: config.kiosk.annex_name_in(lang) for lang in config.kiosk.languages}
+        context = PaperContext(names, config.zone, config.tracking_base)
         return cls(printer_from_config(config), context, catalogue)
 
     def print_ticket(self, ticket: Ticket) -> PrintResult:

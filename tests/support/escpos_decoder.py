@@ -1,4 +1,4 @@
-"""A small ESC/POS decoder for tests: text runs with their code page, raster images, QR codes, cuts.
+"""A small ESC/POS decoder for tests: text, downloaded-character rows, rasters, QR codes, cuts.
 
 Strict on purpose: a command it does not know raises, so a stray byte in a job fails a test.
 """
@@ -32,12 +32,13 @@ class TextRun:
 
 @dataclass(frozen=True)
 class Raster:
-    """A GS v 0 raster image."""
+    """A GS v 0 raster image; `scale` 2 when sent in quadruple mode (each dot 2 x 2)."""
 
     width_bytes: int
     height: int
     data: bytes
     align: str
+    scale: int = 1
 
     @property
     def width(self) -> int:
@@ -47,7 +48,35 @@ class Raster:
         """The image as on paper: mode "1", black = printed dot."""
         # ESC/POS sets a bit for a printed dot; PIL mode "1" sets it for white.
         inverted = bytes(255 - value for value in self.data)
-        return Image.frombytes("1", (self.width, self.height), inverted)
+        image = Image.frombytes("1", (self.width, self.height), inverted)
+        if self.scale != 1:
+            image = image.resize((self.width * self.scale, self.height * self.scale))
+        return image
+
+
+Glyph = tuple[int, bytes]  # a downloaded character: width in dots, three bytes a column
+
+
+@dataclass(frozen=True)
+class CellRow:
+    """One printed line of downloaded characters (ESC & glyphs selected with ESC % 1)."""
+
+    glyphs: tuple[Glyph, ...]
+    bold: bool
+    align: str
+    line_spacing: int | None  # ESC 3 n in force, None for the default
+
+    def image(self) -> Image.Image:
+        """The row as on paper (without emphasis): mode "1", black = printed dot."""
+        image = Image.new("1", (max(sum(w for w, _ in self.glyphs), 1), 24), 1)
+        x = 0
+        for width, columns in self.glyphs:
+            for column in range(width):
+                for y in range(24):
+                    if columns[column * 3 + y // 8] & (0x80 >> (y % 8)):
+                        image.putpixel((x + column, y), 0)
+            x += width
+        return image
 
 
 @dataclass(frozen=True)
@@ -71,7 +100,7 @@ class StatusQuery:
     kind: int
 
 
-Element = TextRun | Raster | QR | Cut | StatusQuery
+Element = TextRun | CellRow | Raster | QR | Cut | StatusQuery
 
 
 @dataclass
@@ -84,6 +113,10 @@ class Decoded:
     @property
     def text_runs(self) -> list[TextRun]:
         return [e for e in self.elements if isinstance(e, TextRun)]
+
+    @property
+    def cell_rows(self) -> list[CellRow]:
+        return [e for e in self.elements if isinstance(e, CellRow)]
 
     @property
     def rasters(self) -> list[Raster]:
@@ -112,6 +145,9 @@ class _State:
     qr_data: bytes = b""
     qr_module: int = 3
     qr_ec: int = 48
+    user_chars: bool = False
+    glyphs: dict[int, Glyph] = field(default_factory=dict)
+    line_spacing: int | None = None
 
 
 class _Reader:
@@ -138,6 +174,13 @@ def decode(data: bytes) -> Decoded:
     line = bytearray()
 
     def flush_line() -> None:
+        if state.user_chars and any(code in state.glyphs for code in line):
+            if not all(code in state.glyphs for code in line):
+                raise DecodeError(f"a line mixes downloaded and resident characters: {line!r}")
+            glyphs = tuple(state.glyphs[code] for code in line)
+            result.elements.append(CellRow(glyphs, state.bold, state.align, state.line_spacing))
+            line.clear()
+            return
         codepage = CODEPAGES.get(state.codepage, f"table-{state.codepage}")
         result.elements.append(
             TextRun(
@@ -193,6 +236,23 @@ def _escape(
         reader.byte()
         if line:
             flush_line()
+    elif command == "&":
+        if reader.byte() != 3:
+            raise DecodeError("downloaded characters other than font A's 24 dots")
+        first, last = reader.byte(), reader.byte()
+        if not 0x20 <= first <= last <= 0x7E:
+            raise DecodeError(f"ESC & codes {first}..{last} outside 32..126")
+        for code in range(first, last + 1):
+            width = reader.byte()
+            if width > 12:
+                raise DecodeError(f"a downloaded character {width} dots wide (font A: 12)")
+            state.glyphs[code] = (width, reader.take(3 * width))
+    elif command == "%":
+        state.user_chars = bool(reader.byte() & 1)
+    elif command == "3":
+        state.line_spacing = reader.byte()
+    elif command == "2":
+        state.line_spacing = None
     else:
         raise DecodeError(f"unknown command ESC {command!r} at byte {reader.pos - 2}")
 
@@ -203,12 +263,16 @@ def _group(reader: _Reader, state: _State, result: Decoded) -> None:
         size = reader.byte()
         state.width_mult, state.height_mult = (size >> 4) + 1, (size & 0x0F) + 1
     elif command == "v":
-        if reader.take(2) != b"0\x00":
-            raise DecodeError("only GS v 0 with normal density is expected")
+        if reader.byte() != ord("0"):
+            raise DecodeError("only GS v 0 is expected")
+        mode = reader.byte()
+        if mode not in (0, 3, 48, 51):
+            raise DecodeError(f"GS v 0 mode {mode}: only normal and quadruple are expected")
         width_bytes = int.from_bytes(reader.take(2), "little")
         height = int.from_bytes(reader.take(2), "little")
         data = reader.take(width_bytes * height)
-        result.elements.append(Raster(width_bytes, height, data, state.align))
+        scale = 2 if mode in (3, 51) else 1
+        result.elements.append(Raster(width_bytes, height, data, state.align, scale))
     elif command == "(":
         if reader.byte() != ord("k"):
             raise DecodeError("only GS ( k is expected")

@@ -51,7 +51,7 @@ def test_receipt_shows_reference_service_masked_name_documents_and_qr(
     assert "Mohamed" not in decoded.plain_text() and "Benali" not in decoded.plain_text()
     assert LOCAL_TIME in decoded.plain_text()
     first_document = service.documents_in(lang)[0]
-    assert reads(decoded, f"- {first_document}", profile, side, bold=False)
+    assert reads(decoded, f"- {first_document}", profile, side, bold=False, hanging=True)
     assert reads(decoded, _(NOTIFICATION_PROMISE), profile, side, bold=False)
     assert qr_payloads(decoded) == [link]
     assert decoded.cuts == 1
@@ -71,9 +71,13 @@ def test_offline_pre_request_receipt_asks_for_the_cin_at_the_counter(lang: str) 
 
 def test_arabic_receipt_lines_are_placed_right_by_the_printer_not_by_white_dots() -> None:
     decoded = decode(_receipt("ar", "generic-80")[0])
-    body = [raster for raster in decoded.rasters if raster.align == "right"]
-    assert len(body) >= 4
-    assert all(raster.width < PROFILES["generic-80"].width_dots for raster in body)
+    body = [row for row in decoded.cell_rows if row.align == "right"]
+    assert len(body) >= 8
+    # Right alignment is the printer's (ESC a 2): no row carries white to push it right.
+    for row in body:
+        width = sum(glyph_width for glyph_width, _ in row.glyphs)
+        assert width < PROFILES["generic-80"].width_dots
+        assert not row.glyphs or any(row.glyphs[0][1])
 
 
 def test_names_are_masked_letter_by_letter() -> None:

@@ -13,7 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
-from kiosk.services.documents import receipt_link
+from kiosk.services.documents import printable_receipt_link
 from kiosk.services.printing import PrintResult
 from kiosk.ui import theme
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard, TextField
@@ -191,9 +191,11 @@ class JourneyScreen(KioskScreen):
         if printed is not None:
             reason = self.tr(printed.message_key or "")
             body.add_widget(Factory.KioskLabel(text=reason, color=theme.ALERT))
-        body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_RECEIPT)))
-        base = self.app.context.config.tracking_base
-        body.add_widget(qr_image(receipt_link(base, reference)))
+        # No QR (and nothing telling to scan one) when the tracking base is a placeholder.
+        link = printable_receipt_link(self.app.context.config.tracking_base, reference)
+        if link is not None:
+            body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_RECEIPT)))
+            body.add_widget(qr_image(link))
 
     def add_family_buttons(self, body: Any) -> None:
         """One button per ticket family, with its pictogram; a tap calls `choose_family`."""

@@ -11,7 +11,7 @@ from kivy.clock import Clock, ClockEvent
 from kivy.factory import Factory
 
 from kiosk.i18n import N_
-from kiosk.services.documents import YOUR_NUMBER, ticket_link, wait_lines
+from kiosk.services.documents import YOUR_NUMBER, printable_ticket_link, wait_lines
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.ui import theme
@@ -154,9 +154,11 @@ class TicketScreen(JourneyScreen):
                 text=self.tr(self.printed.message_key or ""), color=theme.ALERT
             )
             body.add_widget(reason)
-            body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_TICKET)))
-            link = ticket_link(self.app.context.config.tracking_base, shown)
-            body.add_widget(qr_image(link))
+            # No QR (and nothing telling to scan one) when the tracking base is a placeholder.
+            link = printable_ticket_link(self.app.context.config.tracking_base, shown)
+            if link is not None:
+                body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_TICKET)))
+                body.add_widget(qr_image(link))
 
     def _draw_failed(self, body: Any) -> None:
         self.ids.title.text = self.tr(self.error)
