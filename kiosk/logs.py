@@ -140,19 +140,23 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         return sys.stderr
 
 
-def configure_logging(level: int, environ: Mapping[str, str] | None = None) -> logging.Handler:
+def configure_logging(
+    level: int, environ: Mapping[str, str] | None = None
+) -> logging.Handler | None:
     """Send every record at `level` and above to stderr, one masked line each.
 
-    Replaces the handler an earlier call installed, so calling it again does not double
-    the lines; handlers others put on the root logger (a test runner's) are left alone.
+    Like `logging.basicConfig`, it leaves alone a program that configured logging itself
+    (a test runner calling `kiosk.cli.main`, say) and returns None; called again, it
+    replaces its own handler rather than doubling the lines.
     """
+    root = logging.getLogger()
+    if any(not isinstance(old, StderrHandler) for old in root.handlers):
+        return None
     handler = StderrHandler()
     handler.addFilter(PersonalDataFilter())
     handler.setFormatter(JournalFormatter(writes_to_journal(sys.stderr, environ or os.environ)))
-    root = logging.getLogger()
     for old in list(root.handlers):
-        if isinstance(old, StderrHandler):
-            root.removeHandler(old)
+        root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
     return handler
