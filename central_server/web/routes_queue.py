@@ -17,8 +17,6 @@ from central_server.clock import business_day
 from central_server.db import Database
 from central_server.queue import (
     CALLED,
-    NO_SHOW,
-    SERVED,
     WAITING,
     estimated_wait,
     family_queue,
@@ -93,9 +91,7 @@ def ticket_context(
     if row["business_day"] != today.isoformat() and state in (WAITING, CALLED):
         context["state"] = "expired"
         return context
-    context["state"] = {WAITING: "waiting", CALLED: "called", SERVED: "served", NO_SHOW: "no_show"}[
-        state
-    ]
+    context["state"] = state  # waiting, called, served or no_show
     if state == WAITING:
         ahead = people_ahead_of(connection, row, today)
         queue = family_queue(connection, row["annex_id"], row["family"], today)
