@@ -26,6 +26,7 @@ from central_server.config import (
     SmtpSettings,
 )
 from central_server.dossiers import STAGES
+from central_server.logs import LEVELS, configure_logging
 from central_server.service_codes import CatalogueFileError
 
 
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="kiosk catalogue JSON whose service codes are accepted besides the built-in ones",
     )
-    parser.add_argument("--log-level", default="warning")
+    parser.add_argument("--log-level", default="warning", choices=LEVELS)
 
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="run the HTTP server (the default)")
@@ -122,7 +123,6 @@ def serve(config: ServerConfig, host: str, port: int, demo_data: bool, log_level
 
     from central_server.app import create_app
     from central_server.demo_data import seed_demo_data
-    from central_server.logs import configure_logging
 
     configure_logging(log_level)
     app = create_app(config)

@@ -13,6 +13,9 @@ import sys
 from typing import TextIO
 
 ACCESS_LOGGER = "uvicorn.access"
+# uvicorn's level below DEBUG, named here so that `--log-level trace` can be set on the root.
+TRACE_LEVEL = 5
+LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 # The server's own names for its loggers; uvicorn's tell a reader nothing more.
 _COMPONENTS = {"uvicorn.access": "access", "uvicorn.error": "server", "uvicorn": "server"}
 
@@ -76,6 +79,7 @@ def configure_logging(level: str, stream: TextIO | None = None) -> None:
 
     A timestamp leads each line: the server is run by hand and under any supervisor.
     """
+    logging.addLevelName(TRACE_LEVEL, "TRACE")
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(PersonalDataFilter())
     handler.setFormatter(_Formatter("%(asctime)s %(levelname)s %(component)s: %(message)s"))
