@@ -102,10 +102,10 @@ class JournalFormatter(logging.Formatter):
         line = super().format(record)
         if not self._under_journal:
             return line
-        # One journal entry per event: a traceback's lines stay in the entry they belong
-        # to, and journald files it at the right priority.
+        # journald makes an entry of each line it reads: every line of a traceback gets
+        # the event's priority, so `journalctl -p err` shows the whole of it.
         priority = _PRIORITIES.get(record.levelno, 6)
-        return f"<{priority}>" + line.replace("\n", "\n    ")
+        return "\n".join(f"<{priority}>{part}" for part in line.split("\n"))
 
 
 def writes_to_journal(stream: TextIO, environ: Mapping[str, str]) -> bool:

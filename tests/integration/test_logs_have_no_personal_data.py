@@ -101,11 +101,12 @@ def test_the_filter_masks_arguments_and_tracebacks() -> None:
     assert "unformattable log arguments" in written
 
 
-def _log_one_warning(environ: dict[str, str], stderr: Path) -> str:
+def _log_one_warning(environ: dict[str, str], stderr: Path, then: str = "") -> str:
     script = (
         "import logging; from kiosk.logs import configure_logging; "
         "configure_logging(logging.INFO); "
         "logging.getLogger('offline_cache.sync').warning('server unreachable (timeout after 10 s)')"
+        f"{then}"
     )
     with stderr.open("w") as target:
         subprocess.run(
@@ -121,6 +122,10 @@ def test_under_journald_lines_carry_a_priority_and_no_timestamp(tmp_path: Path) 
     environ = {**os.environ, "JOURNAL_STREAM": f"{status.st_dev}:{status.st_ino}"}
     line = _log_one_warning(environ, journal)
     assert line == "<4>WARNING sync: server unreachable (timeout after 10 s)\n"
+    crash = "\ntry:\n    1 / 0\nexcept ZeroDivisionError:\n    logging.exception('cycle crashed')"
+    lines = _log_one_warning(environ, journal, crash).splitlines()
+    assert lines[1] == "<3>ERROR root: cycle crashed" and len(lines) > 3
+    assert all(line.startswith("<3>") for line in lines[1:]), lines  # the traceback's too
     # Inherited by a process whose stderr goes elsewhere: that stream gets timestamps.
     elsewhere = _log_one_warning(environ, tmp_path / "redirected")
     stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
