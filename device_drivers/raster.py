@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 import qrcode
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from device_drivers.document import Align, Script, Size
 
@@ -17,9 +17,10 @@ _FONT_FILES: dict[tuple[Script, bool], str] = {
     # merged in (assets/fonts/build_merged_fonts.py), so one font draws a whole line.
     (Script.ARABIC, False): "GAUSansArabic-Regular.ttf",
     (Script.ARABIC, True): "GAUSansArabic-Bold.ttf",
-    # Noto has no bold Tifinagh: the bold face has regular Tifinagh and bold Latin.
+    # No free font has a bold Tifinagh: bold is the regular face widened by one dot
+    # (render_line), as a printer's emphasized mode strikes each dot twice.
     (Script.TIFINAGH, False): "GAUSansTifinagh-Regular.ttf",
-    (Script.TIFINAGH, True): "GAUSansTifinagh-Bold.ttf",
+    (Script.TIFINAGH, True): "GAUSansTifinagh-Regular.ttf",
     (Script.LATIN, False): "NotoSans-Regular.ttf",
     (Script.LATIN, True): "NotoSans-Bold.ttf",
 }
@@ -111,6 +112,8 @@ def render_line(text: str, script: Script, size: Size, bold: bool) -> Image.Imag
         language=language,
     )
     ink = canvas.point(lambda value: 255 if value >= _INK_THRESHOLD else 0)
+    if bold and script is Script.TIFINAGH:
+        ink = ImageChops.lighter(ink, ImageChops.offset(ink, 1, 0))
     box = ink.getbbox()
     if box is None:
         return Image.new("1", (1, 1), 1)
