@@ -1,12 +1,11 @@
-"""Arabic and Tifinagh as downloaded font-A characters (ESC &): joining, visual order, glyph cells.
+"""Arabic and Tifinagh as downloaded font-A glyphs (ESC &): joining, visual order, cells."""
 
-A shaped line sent as a raster costs every dot of its bounding box, about 50 bytes per
-Arabic letter. The same line as user-defined characters costs one byte per cell once
-each distinct glyph has been sent: a receipt repeats the same few dozen letter forms.
-Arabic is joined here with its presentation forms (the contextual form of each letter,
-lam-alef ligatures) and ordered right to left with the rules of the bidi algorithm that
-a receipt's lines need; each form is drawn by the same merged fonts as the raster path.
-"""
+# A shaped line sent as a raster costs every dot of its bounding box, about 50 bytes per
+# Arabic letter. The same line as user-defined characters costs one byte per cell once
+# each distinct glyph has been sent: a receipt repeats the same few dozen letter forms.
+# Arabic is joined here with its presentation forms (the contextual form of each letter,
+# lam-alef ligatures) and ordered right to left with the rules of the bidi algorithm that
+# a receipt's lines need; each form is drawn by the same merged fonts as the raster path.
 
 from __future__ import annotations
 
@@ -85,7 +84,7 @@ CellRow = tuple[Cell, ...]
 
 # --- Arabic joining -------------------------------------------------------------------
 
-_ALEFS = {"\u0622": "madda", "\u0623": "hamza_above", "\u0625": "hamza_below", "\u0627": "plain"}
+_ALEFS = frozenset("\u0622\u0623\u0625\u0627")  # with madda, hamza above, hamza below, plain
 _LAM = "\u0644"
 _TATWEEL = "\u0640"
 
