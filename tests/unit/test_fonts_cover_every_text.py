@@ -14,6 +14,8 @@ from kiosk.domain.catalogue import packaged_catalogue
 FONTS = {"ar": "GAUSansArabic", "zgh": "GAUSansTifinagh"}
 # What any line may carry besides its own script: ticket numbers, dates, codes.
 ALWAYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-:/.,()% "
+# Paper holds a number to its unit with a no-break space (kiosk.services.documents.typeset).
+ALWAYS += "\u00a0"
 
 
 def _texts(lang: str) -> set[str]:
