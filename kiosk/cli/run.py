@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from kiosk.config import Config, load_config
@@ -42,6 +43,10 @@ def run_app(config: Config, windowed: bool, size: tuple[int, int]) -> int:
     """Build the app for `config` and run it until it is closed (never, in kiosk mode)."""
     from kiosk.ui import prepare_kivy
 
+    # SDL would turn SIGTERM into a window-close request, which kiosk mode refuses: the
+    # process would outlive `systemctl stop` until SIGKILL. Without SDL's handler, SIGTERM
+    # ends it at once, which the cache is built to survive.
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     prepare_kivy(Path(config.cache.path).parent, windowed, size)
     from kiosk.ui.app import KioskApp
     from kiosk.ui.context import AppContext

@@ -24,6 +24,7 @@ from kiosk.ui.context import AppContext
 from kiosk.ui.memory import release_free_memory
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.service_manager import report_to_systemd
 from kiosk.ui.text import install_measure_cache
 from kiosk.ui.widgets.countdown import StillThereDialog
 from kiosk.ui.worker import Worker
@@ -84,6 +85,7 @@ class KioskApp(App):  # type: ignore[misc]
         # others (keyboards, lists) follow one per clock tick a second later, or on demand.
         self.set_language(self.context.config.kiosk.default_language)
         self.screen("home")
+        report_to_systemd()  # READY=1 after home's first frame, then the watchdog's pings
         Clock.schedule_once(self._build_next_screen, PREBUILD_AFTER_S)
         Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard)
         Window.bind(on_touch_down=self._on_touch)
