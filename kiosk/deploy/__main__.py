@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--purge",
         action="store_true",
         help="also delete /etc/kiosk, the cache in /var/lib/kiosk (records not yet synced "
-        "are lost), the logs and the kiosk user",
+        "are lost) and the kiosk user; the journal keeps its logs",
     )
     return parser
 

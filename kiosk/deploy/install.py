@@ -22,7 +22,6 @@ CONFIG_DIR = "/etc/kiosk"
 CONFIG_FILE = "/etc/kiosk/kiosk.toml"
 TOKEN_FILE = "/etc/kiosk/device-token"
 STATE_DIR = "/var/lib/kiosk"
-LOG_DIR = "/var/log/kiosk"
 UNIT_DIR = "/etc/systemd/system"
 KIOSK_UNIT = "kiosk.service"
 SERVER_UNIT = "central-server.service"
@@ -221,7 +220,6 @@ def write_configuration(target: Target, device_token: bytes | None) -> None:
     if pin.exists():  # `kiosk technician set-pin`, run as root, leaves it root's
         _place(pin, 0o600, uid, gid)
     _directory(target.path(STATE_DIR), 0o700, uid, gid)
-    _directory(target.path(LOG_DIR), 0o700, uid, gid)
 
 
 def first_configuration() -> str:
@@ -328,7 +326,7 @@ def install(
 
 
 def uninstall(target: Target, purge: bool) -> None:
-    """Units, rules and the venv go; config, cache, logs and the user only with `purge`."""
+    """Units, rules and the venv go; config, cache and the user only with `purge`."""
     unit_dir = target.path(UNIT_DIR)
     for unit in (KIOSK_UNIT, SERVER_UNIT):
         if not (unit_dir / unit).exists():
@@ -347,7 +345,7 @@ def uninstall(target: Target, purge: bool) -> None:
     if target.path(PREFIX).exists():
         shutil.rmtree(target.path(PREFIX))
         target.say(f"removed: {PREFIX}")
-    kept = [CONFIG_DIR, STATE_DIR, LOG_DIR, *SERVER_STATE_DIRS]
+    kept = [CONFIG_DIR, STATE_DIR, *SERVER_STATE_DIRS]
     if not purge:
         present = [path for path in kept if target.path(path).exists()]
         if present:

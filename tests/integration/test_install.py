@@ -77,7 +77,7 @@ def test_install_twice_gives_the_same_kiosk_then_uninstall_keeps_or_purges(tmp_p
     root = tmp_path / "root"
     _bare_root(root)
     before = _tree(root)
-    first_run = _deploy(root, "install")
+    first_run = _deploy(root, "install", "--with-central-server")
     assert "skipped: apt-get install" in first_run.stdout
     assert "skipped: systemctl daemon-reload and start" in first_run.stdout
 
@@ -114,15 +114,16 @@ def test_install_twice_gives_the_same_kiosk_then_uninstall_keeps_or_purges(tmp_p
         [str(root / VENV / "bin" / "kiosk"), "--help"], capture_output=True, text=True, timeout=60
     )
     assert help_text.returncode == 0 and "technician" in help_text.stdout
-    # The installed unit passes systemd's checks with its real ExecStart in that root.
+    # The installed units pass systemd's checks with their real ExecStart in that root.
+    assert first["etc/systemd/system/multi-user.target.wants/central-server.service"]
     verify = subprocess.run(
-        ["systemd-analyze", "verify", f"--root={root}", "kiosk.service"],
+        ["systemd-analyze", "verify", f"--root={root}", "kiosk.service", "central-server.service"],
         capture_output=True,
         text=True,
     )
     assert verify.returncode == 0 and not verify.stderr.strip(), verify.stderr
 
-    second_run = _deploy(root, "install")
+    second_run = _deploy(root, "install", "--with-central-server")
     assert "user kiosk: already there" in second_run.stdout
     assert "/etc/kiosk/kiosk.toml: kept as it is" in second_run.stdout
     second = _tree(root)
@@ -135,7 +136,7 @@ def test_install_twice_gives_the_same_kiosk_then_uninstall_keeps_or_purges(tmp_p
         config_file.read_text().replace("kiosk-demo-1", "berkane-5-a"), encoding="utf-8"
     )
     (root / "etc/kiosk/device-token").write_text("token-from-the-server\n")
-    _deploy(root, "install")
+    _deploy(root, "install", "--with-central-server")
     assert 'id = "berkane-5-a"' in config_file.read_text()
     assert (root / "etc/kiosk/device-token").read_text() == "token-from-the-server\n"
 
@@ -144,7 +145,7 @@ def test_install_twice_gives_the_same_kiosk_then_uninstall_keeps_or_purges(tmp_p
     assert "etc/kiosk/kiosk.toml" in kept and "var/lib/kiosk" in kept and _account(root, "kiosk")
     assert not any(
         path.startswith(("opt/gau-kiosk", "etc/udev/rules.d/70", "etc/systemd/system/multi"))
-        or path.endswith("kiosk.service")
+        or path.endswith(("kiosk.service", "central-server.service"))
         for path in kept
     )
 

@@ -81,7 +81,7 @@ def test_kiosk_unit_is_a_watched_notify_service_with_its_devices_and_no_privileg
     assert service["DevicePolicy"] == ["closed"]
     # The groups the installer puts the kiosk user in are the ones the unit grants.
     assert service["SupplementaryGroups"][0].split() == list(DEVICE_GROUPS)
-    for key in ("StateDirectory", "LogsDirectory", "ConfigurationDirectory"):
+    for key in ("StateDirectory", "ConfigurationDirectory"):
         assert service[key] == ["kiosk"], key
     environment = dict(value.split("=", 1) for value in service["Environment"])
     assert environment["SDL_VIDEODRIVER"] == "kmsdrm"
