@@ -1,9 +1,9 @@
-"""Draw the kiosk's pictograms: white line/solid icons, 256×256 PNG, transparent background.
+"""Draw the kiosk's pictograms: white line/solid icons, 144×144 PNG, transparent background.
 
 Run by a developer (`python assets/icons/build_icons.py`, needs Pillow); the PNGs are
 committed beside this script. Every icon is drawn on a 1024×1024 mask (4× supersampling)
 in a 256-unit grid, with one stroke width, round caps and round joins, inside a ~12 %
-margin, then reduced by area averaging to 256×256 for clean antialiased edges. The ink is
+margin, then reduced by area averaging to 144×144 for clean antialiased edges. The ink is
 white (#FFFFFF) so the icons sit on the deep-teal buttons (RGB 0, 84, 92); the UI may tint
 them with a Kivy Color. No icon holds a letter or a digit: they serve all four languages.
 
@@ -30,7 +30,10 @@ HERE = Path(__file__).resolve().parent
 CATALOGUE = HERE.parent.parent / "kiosk" / "domain" / "catalogue.json"
 FONT = HERE.parent / "fonts" / "NotoSans-Regular.ttf"
 
-SIZE = 256  # output size, and the units every icon is drawn in
+SIZE = 256  # the units every icon is drawn in
+# The PNG's size: 1.5 times the largest icon on screen (96 dp at a density of 1). Each icon
+# is a texture for the life of the app: 256 px cost 3 MB of the memory budget for nothing.
+OUTPUT = 144
 SS = 4  # supersampling factor
 W = 16.0  # the one stroke width, in output pixels
 GAP = 8.0  # clearance around a shape that overlaps another
@@ -196,8 +199,8 @@ class Canvas:
         self.draw = ImageDraw.Draw(self.img)
 
     def render(self) -> Image.Image:
-        alpha = self.img.resize((SIZE, SIZE), Image.Resampling.BOX)
-        out = Image.new("RGBA", (SIZE, SIZE), (*INK, 0))
+        alpha = self.img.resize((OUTPUT, OUTPUT), Image.Resampling.BOX)
+        out = Image.new("RGBA", (OUTPUT, OUTPUT), (*INK, 0))
         out.putalpha(alpha)
         return out
 
@@ -450,21 +453,21 @@ def build(out: Path) -> dict[str, Image.Image]:
 
 
 def contact_sheet(images: dict[str, Image.Image], path: Path) -> None:
-    """All icons on teal, each at 256 px (with its margin shown) and at 64 px, labelled."""
+    """All icons on teal, each at full size (with its margin shown) and at 64 px, labelled."""
     cols, cell_w, cell_h = 4, 340, 330
     rows = math.ceil(len(images) / cols)
     sheet = Image.new("RGB", (cols * cell_w, rows * cell_h), TEAL)
     draw = ImageDraw.Draw(sheet)
     font = ImageFont.truetype(str(FONT), 18) if FONT.exists() else ImageFont.load_default()
-    m = round(SIZE * 0.12)
+    m = round(OUTPUT * 0.12)
     for i, (name, img) in enumerate(images.items()):
         x, y = (i % cols) * cell_w + 8, (i // cols) * cell_h + 8
-        draw.rectangle([x, y, x + SIZE - 1, y + SIZE - 1], outline=(0, 110, 120))
-        draw.rectangle([x + m, y + m, x + SIZE - m, y + SIZE - m], outline=(0, 100, 110))
+        draw.rectangle([x, y, x + OUTPUT - 1, y + OUTPUT - 1], outline=(0, 110, 120))
+        draw.rectangle([x + m, y + m, x + OUTPUT - m, y + OUTPUT - m], outline=(0, 100, 110))
         sheet.paste(img, (x, y), img)
         small = img.resize((64, 64), Image.Resampling.LANCZOS)
-        sheet.paste(small, (x + SIZE + 6, y + 8), small)
-        draw.text((x, y + SIZE + 8), f"{name}.png", font=font, fill=(255, 255, 255))
+        sheet.paste(small, (x + OUTPUT + 6, y + 8), small)
+        draw.text((x, y + OUTPUT + 8), f"{name}.png", font=font, fill=(255, 255, 255))
     sheet.save(path)
 
 

@@ -7,6 +7,7 @@ window options and command-line policy at import time.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -23,7 +24,13 @@ def prepare_kivy(state_dir: Path, windowed: bool, size: tuple[int, int]) -> None
     os.environ["KCFG_KIVY_LOG_LEVEL"] = "warning"  # read when kivy is first imported
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
-    os.environ.setdefault("KIVY_HOME", str(state_dir / "kivy"))
+    kivy_home = Path(os.environ.setdefault("KIVY_HOME", str(state_dir / "kivy")))
+    try:
+        kivy_home.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        # Kivy keeps only its own settings there; an unwritable state directory (the cache
+        # then says what is wrong, translated) must not stop the screen from starting.
+        os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="gau-kivy-")
     from kivy.config import Config
 
     width, height = size

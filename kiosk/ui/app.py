@@ -25,8 +25,9 @@ from kiosk.ui.memory import release_free_memory
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.service_manager import report_to_systemd
-from kiosk.ui.text import install_measure_cache
+from kiosk.ui.text import forget_fonts, install_measure_cache
 from kiosk.ui.widgets.countdown import StillThereDialog
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.worker import Worker
 from offline_cache.sync import ConnectivitySnapshot
 
@@ -79,6 +80,9 @@ class KioskApp(App):  # type: ignore[misc]
         for name in ("theme", "widgets", "journey"):
             _load_kv(name)
         Window.clearcolor = theme.BACKGROUND
+        # One keyboard for the whole app, lent to the screen that asks for it: a keyboard
+        # per screen kept a hundred-odd keys (and their textures) for each screen visited.
+        self.keyboard = OnScreenKeyboard()
         manager = ScreenManager(transition=NoTransition())
         self.root = manager
         # Only home is built before the first frame, so a cold start draws one screen; the
@@ -211,7 +215,13 @@ class KioskApp(App):  # type: ignore[misc]
         if apology:
             self.screens["home"].show_notice(self.apology)
         # Once home is drawn and the citizen has gone: not in the frame of the tap.
-        Clock.schedule_once(lambda _dt: release_free_memory(), RELEASE_MEMORY_AFTER_S)
+        Clock.schedule_once(lambda _dt: self._release_memory(), RELEASE_MEMORY_AFTER_S)
+
+    def _release_memory(self) -> None:
+        if self.root.current != "home":
+            return  # a new citizen is already on a journey: their faces are in use
+        forget_fonts()
+        release_free_memory()
 
     def _restart_inactivity(self) -> None:
         if self._inactivity is not None:

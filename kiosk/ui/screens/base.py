@@ -110,8 +110,9 @@ class JourneyScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.add_language_buttons(self.ids.languages)
-        self.keyboard = OnScreenKeyboard()
-        self.keyboard.on_change = self.on_typed
+        self._keyboard_field: TextField | None = None
+        # Bound rather than overridden: several screens define on_pre_enter themselves.
+        self.bind(on_pre_enter=lambda *_args: self._take_keyboard())
         Window.bind(size=self._window_resized)
         # Each step's title is said aloud once the frame settles on it (a step clears the
         # title, then sets the new one: the trigger speaks the last, once).
@@ -207,17 +208,51 @@ class JourneyScreen(KioskScreen):
     def choose_family(self, letter: str) -> None:
         """The citizen chose a family of procedures (screens that list families define it)."""
 
+    @property
+    def keyboard(self) -> OnScreenKeyboard:
+        """The app's one on-screen keyboard: it moves to the screen that needs it."""
+        return self.app.keyboard
+
+    def typing_field(self) -> TextField | None:
+        """The field of this screen that has (or gets, when shown) the keys, if any."""
+        return self._keyboard_field
+
     def show_keyboard(self, field: TextField | None) -> None:
-        """Give `field` the on-screen keys (None: hide the keyboard)."""
+        """Give `field` the on-screen keys (None: put them away).
+
+        A screen drawn while another is shown only remembers the field: the keys move to
+        it when it is shown, so a hidden screen never takes them from the one in front.
+        """
+        self._keyboard_field = field
         footer = self.ids.footer
+        keyboard = self.app.keyboard
         footer.clear_widgets()
         if field is None:
-            self.keyboard.target = None
+            if keyboard.parent is None:
+                keyboard.detach()
             return
-        self.keyboard.translate = self.tr
-        self.keyboard.action_font = self.app.font_regular
-        self.keyboard.attach(field)
-        footer.add_widget(self.keyboard)
+        if self.manager is not None and self.manager.current == self.name:
+            self._lend_keyboard(field)
+
+    def _take_keyboard(self) -> None:
+        if self._keyboard_field is not None:
+            self._lend_keyboard(self._keyboard_field)
+            return
+        keyboard = self.app.keyboard
+        if keyboard.parent is not None:
+            keyboard.parent.remove_widget(keyboard)
+        keyboard.detach()
+
+    def _lend_keyboard(self, field: TextField) -> None:
+        keyboard = self.app.keyboard
+        if keyboard.parent is not None:
+            keyboard.parent.remove_widget(keyboard)
+        self.ids.footer.clear_widgets()
+        keyboard.on_change = self.on_typed
+        keyboard.translate = self.tr
+        keyboard.action_font = self.app.font_regular
+        keyboard.attach(field)
+        self.ids.footer.add_widget(keyboard)
 
     def on_typed(self) -> None:
         """A key was pressed on the on-screen keyboard."""

@@ -191,7 +191,7 @@ class PreRequestScreen(JourneyScreen):
         if self.error:
             body.add_widget(Factory.AlertLabel(text=self.tr(self.error)))
         body.add_widget(Factory.KioskLabel(text=self.tr(AT_COUNTER)))
-        self.show_keyboard(self.keyboard.target or self.cin)
+        self.show_keyboard(self.typing_field() or self.cin)
 
     def _update_record_button(self) -> None:
         self.record_button.disabled = not (self.cin.value.strip() and self.phone.value.strip())

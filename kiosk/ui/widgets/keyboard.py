@@ -124,9 +124,20 @@ class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
         self.target = field
         self.redraw()
 
+    def detach(self) -> None:
+        """Type into nothing and let the keys go (they are laid out again on `attach`)."""
+        if self.target is not None:
+            self.target.focused = False
+        self.target = None
+        self.on_change = None
+
     def redraw(self) -> None:
         """Lay the keys of the current layout and the action row out again."""
         self.clear_widgets()
+        if self.target is None:
+            # Put away: the keys (a hundred-odd widgets, one texture each) are not kept.
+            self.height = 0
+            return
         rows = LAYOUTS[self.layout]
         font = theme.font_path(LAYOUT_FONTS[self.layout])
         for row in rows:
