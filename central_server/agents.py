@@ -8,9 +8,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
-from central_server.clock import iso_after, now_iso, parse_iso, to_iso, utc_now
-from central_server.config import MAX_FAILED_SIGN_INS
-from central_server.security import hash_pin, new_salt, new_token, pin_matches, token_digest
+from central_server.clock import now_iso, to_iso, utc_now
+from central_server.lockout import AGENT_FAILURES, PinRefused, check_pin
+from central_server.security import hash_pin, new_salt, new_token, token_digest
 
 # An agent's working day: the counter page stays signed in this long.
 AGENT_SESSION_SECONDS = 10 * 3600
@@ -35,14 +35,6 @@ class Agent:
 class AgentSession:
     agent: Agent
     csrf_token: str
-
-
-@dataclass(frozen=True)
-class SignInRefused:
-    """Why a sign-in failed: a wrong name or PIN (with attempts left) or a lock."""
-
-    attempts_left: int | None = None
-    locked_for_s: int | None = None
 
 
 def add_agent(connection: sqlite3.Connection, name: str, annex_id: str, pin: str) -> None:
@@ -74,49 +66,20 @@ def list_agents(connection: sqlite3.Connection) -> list[sqlite3.Row]:
     ).fetchall()
 
 
-def _seconds_until(iso: str) -> int:
-    return max(1, int((parse_iso(iso) - utc_now()).total_seconds() + 0.999))
-
-
 def sign_in_agent(
     connection: sqlite3.Connection, name: str, pin: str, lockout_seconds: int
-) -> tuple[str, AgentSession] | SignInRefused:
+) -> tuple[str, AgentSession] | PinRefused:
     """Check the PIN inside the caller's write transaction (guesses count one by one).
 
-    The same pattern as citizens' sign-in: MAX_FAILED_SIGN_INS failures lock the name,
-    even the right PIN is refused while locked, and an unknown name costs the same work.
-    Returns the new session's token (for the cookie) and the session, or the refusal.
+    The citizens' lockout rule (central_server.lockout). Returns the new session's token
+    (for the cookie) and the session, or the refusal.
     """
-    failure = connection.execute(
-        "SELECT failures, locked_until FROM agent_sign_in_failures WHERE name = ?", (name,)
-    ).fetchone()
-    failures = 0
-    if failure is not None:
-        locked_until = failure["locked_until"]
-        if locked_until is not None and parse_iso(locked_until) > utc_now():
-            return SignInRefused(locked_for_s=_seconds_until(locked_until))
-        failures = 0 if locked_until is not None else int(failure["failures"])
     row = connection.execute(
         "SELECT * FROM agents WHERE name = ? AND disabled_at IS NULL", (name,)
     ).fetchone()
-    matches = pin_matches(
-        pin,
-        row["pin_salt"] if row is not None else None,
-        row["pin_hash"] if row is not None else None,
-    )
-    if row is None or not matches:
-        failures += 1
-        locked_until_iso = iso_after(lockout_seconds) if failures >= MAX_FAILED_SIGN_INS else None
-        connection.execute(
-            "INSERT INTO agent_sign_in_failures (name, failures, locked_until) VALUES (?, ?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET failures = excluded.failures, "
-            "locked_until = excluded.locked_until",
-            (name, failures, locked_until_iso),
-        )
-        if locked_until_iso is not None:
-            return SignInRefused(locked_for_s=_seconds_until(locked_until_iso))
-        return SignInRefused(attempts_left=MAX_FAILED_SIGN_INS - failures)
-    connection.execute("DELETE FROM agent_sign_in_failures WHERE name = ?", (name,))
+    refused = check_pin(connection, AGENT_FAILURES, name, row, pin, lockout_seconds)
+    if refused is not None:
+        return refused
     token = new_token()
     csrf = secrets.token_urlsafe(24)
     connection.execute(

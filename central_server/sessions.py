@@ -6,10 +6,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
-from central_server.clock import iso_after, now_iso, parse_iso, to_iso, utc_now
-from central_server.config import MAX_FAILED_SIGN_INS
+from central_server.clock import now_iso, to_iso, utc_now
 from central_server.errors import ApiError
-from central_server.security import new_token, pin_matches, token_digest
+from central_server.lockout import CITIZEN_FAILURES, check_pin
+from central_server.security import new_token, token_digest
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,7 @@ def citizen_from_row(row: sqlite3.Row) -> Citizen:
     )
 
 
-def _seconds_until(iso: str) -> int:
-    return max(1, int((parse_iso(iso) - utc_now()).total_seconds() + 0.999))
-
-
-def _locked_error(locked_until: str) -> ApiError:
-    retry_after = _seconds_until(locked_until)
+def _locked_error(retry_after: int) -> ApiError:
     return ApiError(
         423,
         "locked",
@@ -69,42 +64,17 @@ def sign_in(
 
     A refusal is returned, not raised: the failure count it wrote must be committed.
     """
-    failure = connection.execute(
-        "SELECT failures, locked_until FROM sign_in_failures WHERE cin = ?", (cin,)
-    ).fetchone()
-    failures = 0
-    if failure is not None:
-        locked_until = failure["locked_until"]
-        if locked_until is not None and parse_iso(locked_until) > utc_now():
-            # Even the right PIN is refused while locked: otherwise the lock only slows guessing.
-            return _locked_error(locked_until)
-        failures = 0 if locked_until is not None else int(failure["failures"])
-
     row = connection.execute("SELECT * FROM citizens WHERE cin = ?", (cin,)).fetchone()
-    matches = pin_matches(
-        pin,
-        row["pin_salt"] if row is not None else None,
-        row["pin_hash"] if row is not None else None,
-    )
-    if row is None or not matches:
-        failures += 1
-        locked_until_iso = iso_after(lockout_seconds) if failures >= MAX_FAILED_SIGN_INS else None
-        connection.execute(
-            "INSERT INTO sign_in_failures (cin, failures, locked_until) VALUES (?, ?, ?) "
-            "ON CONFLICT(cin) DO UPDATE SET failures = excluded.failures, "
-            "locked_until = excluded.locked_until",
-            (cin, failures, locked_until_iso),
-        )
-        if locked_until_iso is not None:
-            return _locked_error(locked_until_iso)
+    refused = check_pin(connection, CITIZEN_FAILURES, cin, row, pin, lockout_seconds)
+    if refused is not None:
+        if refused.locked_for_s is not None:
+            return _locked_error(refused.locked_for_s)
         return ApiError(
             401,
             "invalid_credentials",
             "The CIN or the PIN is wrong.",
-            attempts_left=MAX_FAILED_SIGN_INS - failures,
+            attempts_left=refused.attempts_left,
         )
-
-    connection.execute("DELETE FROM sign_in_failures WHERE cin = ?", (cin,))
     token = new_token()
     expires_at = to_iso(utc_now() + timedelta(seconds=session_seconds))
     connection.execute(

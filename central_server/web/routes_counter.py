@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from central_server.agents import (
     AGENT_SESSION_SECONDS,
     AgentSession,
-    SignInRefused,
     end_agent_session,
     session_of,
     sign_in_agent,
@@ -30,6 +29,7 @@ from central_server.counters import (
     recall,
 )
 from central_server.db import Database
+from central_server.lockout import PinRefused
 from central_server.queue import NO_SHOW, SERVED, live_queue
 from central_server.service_names import names_from_catalogue
 from central_server.web.languages import choose_language
@@ -180,7 +180,7 @@ def sign_in(
     name = name.strip().lower()
     with database.write() as connection:
         outcome = sign_in_agent(connection, name, pin, request.app.state.config.lockout_seconds)
-    if isinstance(outcome, SignInRefused):
+    if isinstance(outcome, PinRefused):
         if outcome.locked_for_s is not None:
             minutes = max(1, -(-outcome.locked_for_s // 60))
             return _sign_in_page(request, "locked", minutes, status_code=423)

@@ -1,16 +1,27 @@
-"""Screenshots of the server's pages made small enough for docs/ (downscaled, fewer colours)."""
+"""Screenshots of the server's pages made small enough for docs/ (downscaled, fewer colours).
+
+They land with the other test artefacts; `GAU_KIOSK_UPDATE_DOCS=1` writes them into
+docs/web/ instead, so a test run never changes the repository by itself.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PIL import Image
 
-DOCS_WEB = Path(__file__).resolve().parents[2] / "docs" / "web"
+from tests.support.browser import ARTEFACTS
+
+DOCS_WEB = (
+    Path(__file__).resolve().parents[2] / "docs" / "web"
+    if os.environ.get("GAU_KIOSK_UPDATE_DOCS") == "1"
+    else ARTEFACTS / "docs-web"
+)
 
 
 def save_small(screenshot: Path, name: str, width: int, colours: int = 64) -> Path:
-    """`screenshot` at `width` pixels wide with a `colours` palette, as docs/web/<name>.png."""
+    """`screenshot` at `width` pixels wide with a `colours` palette, as <DOCS_WEB>/<name>.png."""
     DOCS_WEB.mkdir(parents=True, exist_ok=True)
     target = DOCS_WEB / f"{name}.png"
     with Image.open(screenshot) as image:
