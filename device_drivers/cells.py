@@ -3,17 +3,23 @@
 # A shaped line sent as a raster costs every dot of its bounding box, about 50 bytes per
 # Arabic letter. The same line as user-defined characters costs one byte per cell once
 # each distinct glyph has been sent: a receipt repeats the same few dozen letter forms.
-# Arabic is joined here with its presentation forms (the contextual form of each letter,
-# lam-alef ligatures) and ordered right to left with the rules of the bidi algorithm that
-# a receipt's lines need; each form is drawn by the same merged fonts as the raster path.
+# Arabic is joined into its presentation forms by arabic-reshaper (the contextual form of
+# each letter, lam-alef ligatures) and ordered by the levels python-bidi (unicode-bidi)
+# resolves for a right-to-left paragraph; each form is drawn by the same merged fonts as
+# the raster path.
 
 from __future__ import annotations
 
+import itertools
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+from arabic_reshaper import ArabicReshaper  # type: ignore[import-untyped]
+from bidi import get_display  # type: ignore[import-untyped]
+from bidi.mirror import MIRRORED  # type: ignore[import-untyped]
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from device_drivers.document import Script
@@ -82,57 +88,22 @@ def cell_image(width: int, columns: bytes) -> Image.Image:
 
 CellRow = tuple[Cell, ...]
 
-# --- Arabic joining -------------------------------------------------------------------
+# --- Arabic joining and visual order ----------------------------------------------------
 
-_ALEFS = frozenset("\u0622\u0623\u0625\u0627")  # with madda, hamza above, hamza below, plain
-_LAM = "\u0644"
-_TATWEEL = "\u0640"
-
-
-@cache
-def _forms() -> dict[str, dict[str, str]]:
-    """Presentation forms by letter (or lam + alef): isolated, final, initial, medial."""
-    forms: dict[str, dict[str, str]] = {}
-    for code in range(0xFE80, 0xFEFD):
-        char = chr(code)
-        parts = unicodedata.decomposition(char).split()
-        if len(parts) < 2 or not parts[0].startswith("<"):
-            continue
-        base = "".join(chr(int(part, 16)) for part in parts[1:])
-        forms.setdefault(base, {})[parts[0].strip("<>")] = char
-    return forms
-
-
-def _joining_type(char: str) -> str:
-    """D (joins both sides), R (joins the letter before it only), T (transparent mark) or U."""
-    if unicodedata.category(char) == "Mn":
-        return "T"
-    if char == _TATWEEL:
-        return "D"
-    forms = _forms().get(char, {})
-    if "initial" in forms or "medial" in forms:
-        return "D"
-    return "R" if "final" in forms else "U"
-
-
-def _neighbour(types: Sequence[str], start: int, step: int) -> int | None:
-    index = start + step
-    while 0 <= index < len(types):
-        if types[index] != "T":
-            return index
-        index += step
-    return None
-
-
-def _form(base: str, joins_before: bool, joins_after: bool) -> str:
-    forms = _forms().get(base, {})
-    wanted = {
-        (True, True): "medial",
-        (True, False): "final",
-        (False, True): "initial",
-        (False, False): "isolated",
-    }[(joins_before, joins_after)]
-    return forms.get(wanted) or forms.get("isolated") or base
+# Each letter in its contextual presentation form, lam-alef as its ligature: the forms Raqm
+# (HarfBuzz) draws for the same letters. The font also maps the word ligatures (Allah and
+# the like) but HarfBuzz does not use them, so neither do we. Harakat stay on their letter
+# and tatweel stays a joining letter: the font draws both.
+_RESHAPER = ArabicReshaper(
+    configuration={
+        "delete_harakat": False,
+        "shift_harakat_position": False,
+        "delete_tatweel": False,
+        "support_ligatures": True,
+        "ARABIC LIGATURE ALLAH": False,
+    }
+)
+_LEVEL = re.compile(r"Level\(\s*(\d+)")
 
 
 def joined_units(text: str) -> list[str]:
@@ -140,106 +111,77 @@ def joined_units(text: str) -> list[str]:
 
     Lam followed by alef becomes the lam-alef ligature, as every Arabic font draws it.
     """
-    types = [_joining_type(char) for char in text]
     units: list[str] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if types[index] == "T" and units:
+    for char in _RESHAPER.reshape(text):
+        if units and unicodedata.category(char) == "Mn":
             units[-1] += char
-            index += 1
-            continue
-        before = _neighbour(types, index, -1)
-        after = _neighbour(types, index, 1)
-        joins_before = types[index] in "DR" and before is not None and types[before] == "D"
-        if char == _LAM and after is not None and text[after] in _ALEFS:
-            units.append(_form(char + text[after], joins_before, False))
-            units[-1] += "".join(text[index + 1 : after])  # marks on the lam
-            index = after + 1
-            continue
-        joins_after = types[index] == "D" and after is not None and types[after] in "DR"
-        units.append(_form(char, joins_before, joins_after) if types[index] != "U" else char)
-        index += 1
+        else:
+            units.append(char)
     return units
 
 
-# --- Visual order (the bidi algorithm's rules for a right-to-left paragraph) ------------
+def embedding_levels(text: str) -> list[int]:
+    """The bidi algorithm's resolved level of each character of a right-to-left paragraph.
 
-_MIRROR = {"(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<"}
-_MIRROR |= {"«": "»", "»": "«", "‹": "›", "›": "‹"}
-
-
-def _bidi_class(unit: str) -> str:
-    kind = unicodedata.bidirectional(unit[0])
-    if kind in ("AL", "R"):
-        return "R"
-    if kind in ("EN", "AN"):
-        return "EN"
-    if kind in ("L", "ES", "CS", "ET"):
-        return kind
-    return "N"
-
-
-def visual_order(units: Sequence[str]) -> list[str]:
-    """Units of a right-to-left paragraph in the order they are printed, left to right.
-
-    Rules W4-W7, N1-N2 and L2 of UAX #9 for one paragraph without embeddings: numbers
-    and Latin words stay left to right inside the Arabic line, and brackets are mirrored.
+    Odd is right to left: the Arabic and the neutrals between; even is left to right:
+    numbers, Latin words and what they enclose.
     """
-    kinds = [_bidi_class(unit) for unit in units]
-    count = len(kinds)
-    for i in range(1, count - 1):  # W4: one separator between two numbers
-        if kinds[i] in ("ES", "CS") and kinds[i - 1] == "EN" and kinds[i + 1] == "EN":
-            kinds[i] = "EN"
-    for i in range(count):  # W5: terminators next to a number
-        if kinds[i] == "ET":
-            j = i
-            while j < count and kinds[j] == "ET":
-                j += 1
-            if (i > 0 and kinds[i - 1] == "EN") or (j < count and kinds[j] == "EN"):
-                for k in range(i, j):
-                    kinds[k] = "EN"
-    kinds = ["N" if kind in ("ES", "CS", "ET") else kind for kind in kinds]  # W6
-    strong = "R"
-    for i, kind in enumerate(kinds):  # W7: numbers in a Latin stretch are Latin
-        if kind in ("L", "R"):
-            strong = kind
-        elif kind == "EN" and strong == "L":
-            kinds[i] = "L"
-    resolved = list(kinds)
-    i = 0
-    while i < count:  # N1-N2: neutrals take their neighbours' direction, else the paragraph's
-        if kinds[i] != "N":
-            i += 1
-            continue
-        j = i
-        while j < count and kinds[j] == "N":
-            j += 1
-        left = "R" if i == 0 or kinds[i - 1] in ("R", "EN") else "L"
-        right = "R" if j == count or kinds[j] in ("R", "EN") else "L"
-        for k in range(i, j):
-            resolved[k] = left if left == right else "R"
-        i = j
-    levels = [1 if kind == "R" else 2 for kind in resolved]
-    order = list(range(count))
-    i = 0
-    while i < count:  # L2: reverse the left-to-right islands, then the whole line
-        if levels[order[i]] != 2:
-            i += 1
-            continue
-        j = i
-        while j < count and levels[order[j]] == 2:
-            j += 1
-        order[i:j] = reversed(order[i:j])
-        i = j
-    order.reverse()
-    return [_MIRROR.get(units[k], units[k]) if levels[k] == 1 else units[k] for k in order]
+    # python-bidi's get_display reorders a string (rules L1-L2) but neither mirrors (L4)
+    # nor says where each character went (python-bidi issue 25). Its debug report is the
+    # unicode-bidi crate's BidiInfo, whose resolved levels run one per UTF-8 byte.
+    report = str(get_display(text, base_dir="R", debug=True))
+    listing = report.partition("levels:")[2].partition("paragraphs:")[0]
+    by_byte = [int(level) for level in _LEVEL.findall(listing)]
+    if len(by_byte) != len(text.encode()):
+        raise RuntimeError("python-bidi's debug report no longer lists one level per byte")
+    levels = []
+    offset = 0
+    for char in text:
+        levels.append(by_byte[offset])
+        offset += len(char.encode())
+    return levels
+
+
+def visual_order(levels: Sequence[int]) -> list[int]:
+    """Logical indices in the order they are printed, left to right (rule L2 of UAX #9).
+
+    From the highest level down to 1, every run at that level or above is reversed: the
+    line reads right to left, and its numbers and Latin words left to right inside it.
+    """
+    order = list(range(len(levels)))
+    for level in range(max(levels, default=0), 0, -1):
+        start = 0
+        while start < len(order):
+            if levels[order[start]] < level:
+                start += 1
+                continue
+            end = start
+            while end < len(order) and levels[order[end]] >= level:
+                end += 1
+            order[start:end] = reversed(order[start:end])
+            start = end
+    return order
+
+
+# Wrapping measures a line's candidates again and again; bounded, since lines change.
+@lru_cache(maxsize=1024)
+def _arabic_units(text: str) -> tuple[str, ...]:
+    units = joined_units(text)
+    levels = embedding_levels("".join(units))
+    # A unit's level is its letter's: its marks take the letter's type (rule W1).
+    starts = itertools.accumulate((len(unit) for unit in units), initial=0)
+    unit_levels = [levels[start] for start, _ in zip(starts, units, strict=False)]
+    # Rule L4: a bracket in a right-to-left run is drawn as its mirror image, "(" as ")".
+    return tuple(
+        MIRRORED.get(units[k][0], units[k][0]) + units[k][1:] if unit_levels[k] % 2 else units[k]
+        for k in visual_order(unit_levels)
+    )
 
 
 def units_of(text: str, script: Script) -> list[str]:
     """The printed units of a line, left to right."""
     if script is Script.ARABIC:
-        return visual_order(joined_units(text))
+        return list(_arabic_units(text))
     return list(text)
 
 
