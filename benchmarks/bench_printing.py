@@ -40,7 +40,7 @@ ANNEX_NAMES = {
     "en": "Administrative annex 5 - Berkane",
 }
 # A real public base: a placeholder one would leave the QR (and its bytes) off the paper.
-CONTEXT = PaperContext(ANNEX_NAMES, ZONE, "https://gau.ma/suivi")
+CONTEXT = PaperContext(ANNEX_NAMES, ZONE, "https://cau.gov.ma")
 RUNS = 20
 
 

@@ -24,7 +24,7 @@ def test_the_test_page_shows_every_language_and_the_status(
         printer.state.paper_near_end = True
         config = write_config(tmp_path, printer.uri)
         # A real tracking base: with none (no server either) the page leaves its QR off.
-        tracking = '[printer]\ntracking_url = "https://gau.ma/suivi"\n'
+        tracking = '[printer]\ntracking_url = "https://cau.gov.ma"\n'
         config.write_text(config.read_text().replace("[printer]\n", tracking))
         assert main(["--config", str(config), "print-test"]) == 0
         decoded = printer.wait_for(lambda d: d.cuts == 1)
@@ -36,7 +36,7 @@ def test_the_test_page_shows_every_language_and_the_status(
         assert reads(decoded, f"{_(PRINTER_TEST)} - {_(YOUR_NUMBER)}", profile, side, False)
     assert "é è ê à â ç ô û ù ï ë œ « » € ’" in decoded.plain_text()
     assert "Status: online, paper near end" in decoded.plain_text()
-    assert [qr.payload for qr in decoded.qr_codes] == ["https://gau.ma/suivi"]
+    assert [qr.payload for qr in decoded.qr_codes] == ["https://cau.gov.ma"]
     assert "status: online, paper near end" in capsys.readouterr().out
 
 

@@ -21,7 +21,7 @@ ANNEX_NAMES = {
     "zgh": "ⵜⴰⵎⵙⵙⵓⴷⵙⵜ ⵜⴰⵏⴱⴰⴹⵜ 5 - ⴱⵔⴽⴰⵏ",
     "en": "Administrative annex 5 - Berkane",
 }
-CONTEXT = PaperContext(ANNEX_NAMES, ZoneInfo("Africa/Casablanca"), "https://gau.ma/suivi")
+CONTEXT = PaperContext(ANNEX_NAMES, ZoneInfo("Africa/Casablanca"), "https://cau.gov.ma")
 # 12:00 UTC in June is 13:00 in Casablanca (UTC+1 outside Ramadan).
 ISSUED_AT = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 LOCAL_TIME = "15/06/2026 13:00"

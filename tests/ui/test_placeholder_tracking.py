@@ -95,7 +95,7 @@ def test_a_receipt_not_printed_with_a_placeholder_base_shows_the_reason_but_no_q
     placeholder_base.app.context.config = dataclasses.replace(
         placeholder_base.app.context.config,
         printer=dataclasses.replace(
-            placeholder_base.app.context.config.printer, tracking_url="https://gau.ma/suivi"
+            placeholder_base.app.context.config.printer, tracking_url="https://cau.gov.ma"
         ),
     )
     body = BoxLayout()
