@@ -25,7 +25,7 @@ from kiosk.ui.memory import release_free_memory
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.service_manager import report_to_systemd
-from kiosk.ui.text import forget_fonts, install_measure_cache
+from kiosk.ui.text import forget_fonts, install_measure_cache, set_paragraph_direction
 from kiosk.ui.widgets.countdown import StillThereDialog
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.worker import Worker
@@ -120,6 +120,7 @@ class KioskApp(App):  # type: ignore[misc]
         """Switch language and redraw every screen in place: the journey goes on."""
         self.lang = lang
         self.rtl = is_rtl(lang)
+        set_paragraph_direction(self.rtl)
         self.halign = "right" if self.rtl else "left"
         self.font_regular = theme.font_path(lang)
         self.font_bold = theme.font_path(lang, bold=True)
@@ -220,7 +221,7 @@ class KioskApp(App):  # type: ignore[misc]
     def _release_memory(self) -> None:
         if self.root.current != "home":
             return  # a new citizen is already on a journey: their faces are in use
-        forget_fonts()
+        forget_fonts(keep={self.font_regular, self.font_bold})
         release_free_memory()
 
     def _restart_inactivity(self) -> None:

@@ -1,0 +1,49 @@
+"""Screen lines follow the UI's direction: an Arabic line that opens with a reference stays RTL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def render(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Kivy's PIL provider as the app installs it (no window is needed to lay text out)."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ["KIVY_TEXT"] = "pil"
+    os.environ.setdefault("KIVY_HOME", str(Path(tmp_path_factory.mktemp("kivy"))))
+    from kivy.core.text.text_pil import LabelPIL
+
+    from kiosk.ui import text, theme
+
+    text.install_measure_cache()
+
+    def draw(line: str, rtl: bool) -> bytes:
+        text.set_paragraph_direction(rtl)
+        label = LabelPIL(text=line, font_name=theme.font_path("ar"), font_size=30)
+        label.resolve_font_name()
+        label._size = label.get_extents(line)
+        label._render_begin()
+        label._render_text(line, 0, 0)
+        return bytes(label._render_end().data)
+
+    yield draw
+    text.set_paragraph_direction(True)
+
+
+def test_an_arabic_line_opening_with_a_reference_reads_from_the_right(render) -> None:  # type: ignore[no-untyped-def]
+    # In an Arabic UI the reference, written first, is read first: at the right. Laid out
+    # left to right (Raqm's guess from the first strong letter) it came out at the left.
+    as_shown = render("R-2026-000013 المرجع", rtl=True)
+    assert as_shown == render("المرجع R-2026-000013", rtl=False)
+    assert as_shown != render("R-2026-000013 المرجع", rtl=False)
+
+
+def test_a_french_line_keeps_its_full_stop_at_the_right(render) -> None:  # type: ignore[no-untyped-def]
+    # The UI's direction decides where a neutral at the end of a line goes.
+    assert render("Guichet 3.", rtl=False) != render("Guichet 3.", rtl=True)
+    assert render("Bienvenue", rtl=False) == render("Bienvenue", rtl=True)
