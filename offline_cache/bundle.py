@@ -19,9 +19,7 @@ import gzip
 import hashlib
 import hmac
 import json
-import os
 import socket
-import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from typing import Any
 import sqlite_utils
 
 from offline_cache.clock import iso, utc_now
+from offline_cache.files import write_file_durably
 from offline_cache.outbox import Outbox, OutboxItem, OutboxStatus
 
 FORMAT_NAME = "gau-field-bundle"
@@ -150,33 +149,6 @@ def seal(document: Mapping[str, Any], device_token: str) -> bytes:
     body = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
     header = f"{MAGIC.decode()}{FORMAT_VERSION} {keys.key_id} {len(body)}\n".encode("ascii")
     return header + body + hmac.new(keys.seal_key, header + body, hashlib.sha256).digest()
-
-
-def write_file_durably(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`, owner-only (0600), flushed to the device before returning.
-
-    A USB stick is pulled out soon after: the bytes are fsynced and the file appears under
-    its name only once complete (written beside it, then renamed), so a half-written bundle
-    never carries a bundle's name.
-    """
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass  # some file systems (vfat on a stick among them) cannot fsync a folder
-    finally:
-        os.close(folder)
 
 
 def bundle_path(out: Path, manifest: BundleManifest) -> Path:

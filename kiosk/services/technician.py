@@ -8,9 +8,7 @@ import hashlib
 import hmac
 import logging
 import math
-import os
 import secrets
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,6 +19,7 @@ import sqlite_utils
 from kiosk.domain.validation import western_digits
 from offline_cache.clock import iso, parse_iso
 from offline_cache.database import transaction
+from offline_cache.files import write_file_durably
 from offline_cache.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -126,23 +125,7 @@ def verify_pin(pin: str, encoded: str | PinHash) -> bool:
 def write_pin_file(path: str | Path, encoded: str) -> None:
     """Replace the PIN file atomically with one line, mode 0600 from the start."""
     parse_pin_hash(encoded)  # never write a line the gate cannot read
-    target = Path(path)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            os.fchmod(handle.fileno(), 0o600)  # mkstemp makes it 0600; say so for the reader
-            handle.write(encoded + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the rename itself survives a power cut
-    finally:
-        os.close(directory)
+    write_file_durably(Path(path), (encoded + "\n").encode("ascii"))
 
 
 class PinFileProblem(StrEnum):
