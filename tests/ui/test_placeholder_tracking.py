@@ -84,7 +84,7 @@ def test_a_receipt_not_printed_with_a_placeholder_base_shows_the_reason_but_no_q
     from kiosk.ui.screens.base import SCAN_RECEIPT
 
     paper_out = "The printer is out of paper. Please note your number from the screen."
-    screen = placeholder_base.app.root.get_screen("prerequest")
+    screen = placeholder_base.app.screen("prerequest")  # built on first use
     body = BoxLayout()
     screen.add_receipt_outcome(body, PrintResult(False, "paper_out", message_key=paper_out), "PR-1")
     texts = [getattr(widget, "text", "") for widget in body.walk()]
