@@ -33,7 +33,7 @@ from pathlib import Path
 config_path, state, records = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 from kiosk.ui import prepare_kivy
 prepare_kivy(state, windowed=False, size=(1080, 1920))
-from kivy.tests.common import UnitTestTouch
+from tests.support.finger import Finger
 from kivy.uix.behaviors import ButtonBehavior
 from kiosk.config import load_config
 from kiosk.ui.context import AppContext
@@ -80,10 +80,10 @@ def until(condition, timeout=60.0):
 
 def tap(widget):
     x, y = widget.to_window(*widget.center)
-    touch = UnitTestTouch(x, y)
-    touch.touch_down()
+    touch = Finger(x, y)
+    touch.press()
     frame("tap")
-    touch.touch_up()
+    touch.lift()
     frame("tap")
 
 

@@ -73,13 +73,13 @@ def _buttons(root: Any) -> list[Any]:
 
 def _technician_exits(app: Any) -> Iterator[None]:
     """Touches, one step per frame of the running app: the gesture, the PIN, "exit"."""
-    from kivy.tests.common import UnitTestTouch
+    from tests.support.finger import Finger
 
     def tap(widget: Any) -> Iterator[None]:
-        touch = UnitTestTouch(*widget.to_window(*widget.center))
-        touch.touch_down()
+        touch = Finger(*widget.to_window(*widget.center))
+        touch.press()
         yield
-        touch.touch_up()
+        touch.lift()
         yield
 
     def until(condition: Callable[[], object]) -> Iterator[None]:

@@ -72,15 +72,15 @@ class AppDriver:
 
     def tap(self, widget: Any) -> None:
         """Touch the middle of `widget` and lift the finger, as a citizen would."""
-        from kivy.tests.common import UnitTestTouch
+        from tests.support.finger import Finger
 
         self.pump()
         self._scroll_into_view(widget)
         x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
+        touch = Finger(x, y)
+        touch.press()
         self.pump()
-        touch.touch_up()
+        touch.lift()
         self.pump(3)
 
     def _scroll_into_view(self, widget: Any) -> None:
