@@ -1,9 +1,10 @@
 """The app against its budgets: cold start, memory above a bare Kivy window, tap to response.
 
-`python -m benchmarks.bench_ui` starts its own Xvfb (1080x1920) and, in fresh processes:
-a bare Kivy window, then the kiosk app (standalone config, capture printer). Each child
-reports when its first frame is drawn, its resident memory, and for the app the time from
-a touch on "take a ticket" to the frame that shows the next screen.
+`python -m benchmarks.bench_ui` starts its own Xvfb (1080x1920), the reference server on
+loopback and, in fresh processes: a bare Kivy window, then the kiosk app as an annex runs
+it (syncing with the server, a capture printer). Each child reports when its first frame
+is drawn, its resident memory, and for the app the time from a touch on "take a ticket" to
+the frame that shows the next screen.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support.reference_server import DEMO_DEVICE_TOKEN, running_reference_server
 from tests.support.ui_driver import virtual_screen
 
 RUNS = 5
@@ -27,7 +29,7 @@ CHILD = r"""
 import json, os, sys, time
 from pathlib import Path
 
-mode, state = sys.argv[1], Path(sys.argv[2])
+mode, state, server_url = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 from kiosk.ui import prepare_kivy
 prepare_kivy(state, windowed=False, size=(1080, 1920))
 from kivy.app import App
@@ -77,9 +79,10 @@ from kiosk.config import parse_config
 from kiosk.ui.app import KioskApp
 from kiosk.ui.context import AppContext
 from kiosk.ui.screens import SCREENS
-from kivy.tests.common import UnitTestTouch
+from tests.support.finger import Finger
 
 config = parse_config(
+    f'[server]\nurl = "{server_url}"\ndevice_token_file = "{state / "device-token"}"\n'
     f'[printer]\nuri = "capture:{state / "printed"}"\n[cache]\npath = "{state / "cache.sqlite"}"\n'
 )
 app = KioskApp(AppContext.from_config(config), kiosk_mode=True)
@@ -95,10 +98,10 @@ while len(app.screens) < len(SCREENS):
 def tap_until(widget, shown) -> float:
     # ms from a touch on `widget` to the end of the frame that shows `shown()`.
     x, y = widget.to_window(*widget.center)
-    touch = UnitTestTouch(x, y)
+    touch = Finger(x, y)
     started = time.perf_counter()
-    touch.touch_down()
-    touch.touch_up()
+    touch.press()
+    touch.lift()
     while not shown():
         EventLoop.idle()
     EventLoop.idle()  # the frame that draws it
@@ -116,12 +119,18 @@ for _ in range(5):
     backs.append(tap_until(back, lambda: app.root.current == "home"))
 
 # Every screen and step in every language, then home (as after each citizen).
-family = next(iter(app.context.catalogue.families))
 service = next(iter(app.context.catalogue))
+family = service.family
 for lang in ("ar", "fr", "zgh", "en"):
     app.set_language(lang)
-    app.show("ticket").choose_family(family)
+    ticket = app.show("ticket")
+    ticket.choose_family(family)
     frames(2)
+    ticket.choose_service(service.code)  # issued by the server, then printed
+    while ticket.step.name not in ("RESULT", "FAILED"):
+        EventLoop.idle()
+    if ticket.printed is None or not ticket.printed.printed:
+        raise SystemExit(f"no ticket printed: {ticket.step.name}")
     status = app.show("status")
     status.choose_kind("passport")
     frames(2)
@@ -147,15 +156,17 @@ print(json.dumps({**result, "tap_ms": taps, "back_ms": backs}), flush=True)
 """
 
 
-def run_child(mode: str, display: str) -> dict[str, object]:
+def run_child(mode: str, display: str, server_url: str) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as state:
         # A file, not `-c`: Kivy's App looks for its class's source file.
         script = Path(state) / "child.py"
         script.write_text(CHILD, encoding="utf-8")
+        # Written here: the child must not import the test helpers (pytest, httpx).
+        (Path(state) / "device-token").write_text(DEMO_DEVICE_TOKEN + "\n", encoding="utf-8")
         env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(Path.cwd())}
         started = time.time()
         completed = subprocess.run(
-            [sys.executable, str(script), mode, state],
+            [sys.executable, str(script), mode, state, server_url],
             capture_output=True,
             text=True,
             env=env,
@@ -170,9 +181,13 @@ def run_child(mode: str, display: str) -> dict[str, object]:
 
 
 def main() -> None:
-    with virtual_screen(*SIZE) as display:
-        bare = [run_child("bare", display) for _ in range(RUNS)]
-        app = [run_child("app", display) for _ in range(RUNS)]
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        running_reference_server(Path(workdir)) as server,
+        virtual_screen(*SIZE) as display,
+    ):
+        bare = [run_child("bare", display, server.base_url) for _ in range(RUNS)]
+        app = [run_child("app", display, server.base_url) for _ in range(RUNS)]
     start = statistics.median(float(str(r["start_s"])) for r in app)
     bare_start = statistics.median(float(str(r["start_s"])) for r in bare)
 
