@@ -47,3 +47,12 @@ def test_a_french_line_keeps_its_full_stop_at_the_right(render) -> None:  # type
     # The UI's direction decides where a neutral at the end of a line goes.
     assert render("Guichet 3.", rtl=False) != render("Guichet 3.", rtl=True)
     assert render("Bienvenue", rtl=False) == render("Bienvenue", rtl=True)
+
+
+def test_every_keyboard_switch_key_reads_the_same_on_an_arabic_screen(render) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.ui.widgets.keyboard import SWITCH_LABELS
+
+    # "1 2 3" (three numbers to the bidi algorithm) came out "3 2 1" in the Arabic UI.
+    assert render("1 2 3", rtl=True) != render("1 2 3", rtl=False)
+    for label in SWITCH_LABELS.values():
+        assert render(label, rtl=True) == render(label, rtl=False), label

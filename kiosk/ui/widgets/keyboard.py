@@ -18,6 +18,7 @@ from kivy.uix.label import Label
 from kiosk.i18n import N_
 from kiosk.ui import theme
 
+
 DELETE = N_("Delete")
 SPACE = N_("Space")
 
@@ -48,8 +49,10 @@ SWITCH_LABELS = {
     "arabic": "أ ب ت",
     "azerty": "A Z E",
     "tifinagh": "ⴰ ⴱ ⴳ",
-    "digits": "1 2 3",
-    "pin": "1 2 3",
+    # One number, not "1 2 3": spaced digits are separate numbers to the bidi algorithm,
+    # and an Arabic screen lays them out right to left ("3 2 1").
+    "digits": "123",
+    "pin": "123",
 }
 LAYOUT_FONTS = {"arabic": "ar", "azerty": "fr", "tifinagh": "zgh", "digits": "fr", "pin": "fr"}
 MASK = "•"
