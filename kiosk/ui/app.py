@@ -26,6 +26,7 @@ from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.service_manager import report_to_systemd
 from kiosk.ui.text import forget_fonts, install_measure_cache, set_paragraph_direction
+from kiosk.ui.widgets.aligned_label import AlignedLabel  # noqa: F401  (kv/theme.kv builds on it)
 from kiosk.ui.widgets.countdown import StillThereDialog
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.worker import Worker

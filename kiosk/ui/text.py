@@ -1,4 +1,4 @@
-"""Kivy's PIL text provider, tuned: widths measured once, lines laid out in the UI's direction."""
+"""Kivy's PIL text provider, tuned: widths kept, lines in the UI's direction, tight textures."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from kivy.core.text.text_pil import LabelPIL
 # Kivy's line wrapping measures the same words and letters again and again, and the PIL
 # provider (chosen for its Raqm shaping, see prepare_kivy) lays each one out anew: about
 # 0.6 ms a call, half of the home screen's first frame. Widths depend only on the font
-# file, the size, the bbox option and the string, so they are kept for the process.
-_MAX_ENTRIES = 50_000  # a few MB at most; cleared whole when full
-_extents: dict[tuple[str, int, bool, str], tuple[int, int]] = {}
+# file, the size, the bbox option and the string, so they are kept: one table per face,
+# each width and height packed in one int (a tour of every screen in four languages
+# measures some 5,500 strings, about 1 MB kept this way).
+_MAX_ENTRIES = 20_000  # about 3 MB at most; all cleared when full
+_PACK = 1 << 20  # height below, width above: a line is never a million pixels high
+_extents: dict[tuple[str, int, bool], dict[str, int]] = {}
+_entries = 0
 # Kivy's provider lets Raqm guess each line's direction from its first strong letter, so
 # an Arabic line that opens with a reference ("R-2026-000013 ...") came out left to right.
 # Every line is laid out in the direction of the UI's language instead, as paper does.
@@ -20,18 +24,22 @@ _direction = "rtl"
 
 def _cached_extents(label: LabelPIL) -> Callable[[str], tuple[int, int]]:
     options = label.options
-    font = (str(options["font_name_r"]), int(options["font_size"]))
-    bbox_only = bool(options["limit_render_to_text_bbox"])
+    face = (str(options["font_name_r"]), int(options["font_size"]))
+    table = _extents.setdefault((*face, bool(options["limit_render_to_text_bbox"])), {})
     measure = label.get_extents
 
     def extents(text: str) -> tuple[int, int]:
-        key = (*font, bbox_only, text)
-        size = _extents.get(key)
-        if size is None:
-            if len(_extents) >= _MAX_ENTRIES:
-                _extents.clear()
-            size = _extents[key] = tuple(measure(text))  # type: ignore[assignment]
-        return size
+        global _entries
+        packed = table.get(text)
+        if packed is None:
+            if _entries >= _MAX_ENTRIES:
+                for kept in _extents.values():
+                    kept.clear()
+                _entries = 0
+            width, height = measure(text)
+            packed = table[text] = int(width) * _PACK + int(height)
+            _entries += 1
+        return divmod(packed, _PACK)
 
     return extents
 
@@ -48,6 +56,37 @@ def _render_text_in_direction(label: LabelPIL, text: str, x: float, y: float) ->
     label._pil_draw.text((int(x), int(y)), text, font=font, fill=color, direction=_direction)
 
 
+# Kivy makes a wrapping label's texture as wide as its box (`text_size`), whatever the text:
+# home's "not available" was a 900-pixel texture. Under software GL a texture lives in the
+# process, so the kiosk's textures were about twice what their lines need (5.5 MB against
+# 2.3 MB after a tour, and more churn on the way). A texture is made as wide as its longest
+# line where that draws the same: centred text (Kivy centres the texture in the widget),
+# and labels that place their texture at their alignment themselves (`AlignedLabel`).
+_KIVY_RENDER = LabelPIL.render
+
+
+def _render_only_the_lines(label: LabelPIL, real: bool = False) -> tuple[int, int]:
+    size: tuple[int, int] = _KIVY_RENDER(label, real)
+    box_width = label._text_size[0]
+    halign = label.options["halign"]
+    if real or not box_width or halign == "justify":
+        return size
+    if halign != "center" and not getattr(label, "drawn_at_alignment", False):
+        return size
+    # Kivy's layout width includes the padding; lines are aligned inside it when drawn.
+    lines_width = int(label._internal_size[0])
+    return max(2, min(size[0], lines_width)), size[1]
+
+
+def texture_x(
+    center_x: float, text_size: tuple[float | None, float | None], texture_width: float, halign: str
+) -> int:
+    """Where an `AlignedLabel` draws its texture: where Kivy's full-width texture had the text."""
+    box_width = text_size[0] or texture_width
+    share = {"center": 0.5, "right": 1.0}.get(halign, 0.0)
+    return int(center_x - box_width / 2 + (box_width - texture_width) * share)
+
+
 def set_paragraph_direction(rtl: bool) -> None:
     """Lay every line out right to left (Arabic) or left to right from now on."""
     global _direction
@@ -61,6 +100,7 @@ def install_measure_cache() -> None:
     """
     LabelPIL.get_cached_extents = _cached_extents
     LabelPIL._render_text = _render_text_in_direction
+    LabelPIL.render = _render_only_the_lines
 
 
 def forget_fonts(keep: Collection[str]) -> None:
