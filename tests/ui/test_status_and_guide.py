@@ -21,13 +21,15 @@ def _dossier(kind: str, stage: str) -> tuple[str, str]:
 
 def type_keys(driver: AppDriver, text: str) -> None:
     """Tap the on-screen keys that spell `text`, switching layout when a key is elsewhere."""
+    from kiosk.ui.widgets.keyboard import SWITCH_LABELS
+
     screen = driver.screen()
     for char in text:
         label = driver.app.tr("Space") if char == " " else char
         keys = [b for b in driver.buttons(screen.ids.footer) if b.text == label]
-        if not keys:  # on another layout: its switch keys are the ones not typing characters
+        if not keys:  # on another layout: one of the switch keys leads there
             for switch in driver.buttons(screen.ids.footer):
-                if len(switch.text) > 1 and " " in switch.text:
+                if switch.text in SWITCH_LABELS.values():
                     driver.tap(switch)
                     keys = [b for b in driver.buttons(screen.ids.footer) if b.text == char]
                     if keys:

@@ -13,11 +13,10 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
 
 from kiosk.i18n import N_
 from kiosk.ui import theme
-
+from kiosk.ui.widgets.aligned_label import AlignedLabel
 
 DELETE = N_("Delete")
 SPACE = N_("Space")
@@ -61,7 +60,7 @@ NUMBER_PADS = ("digits", "pin")
 WORD_LAYOUT = {"ar": "arabic", "fr": "azerty", "zgh": "tifinagh", "en": "azerty"}
 
 
-class TextField(ButtonBehavior, Label):  # type: ignore[misc]
+class TextField(ButtonBehavior, AlignedLabel):  # type: ignore[misc]
     """A box that shows what was typed on the on-screen keyboard; a tap gives it the keys."""
 
     hint = StringProperty("")
@@ -115,46 +114,82 @@ class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.spacing = dp(theme.KEY_SPACING_DP)
         self.size_hint_y = None
-        self.bind(layout=lambda *_a: self.redraw(), target=lambda *_a: self.redraw())
+        # Keys and rows are kept and written over for each layout and field: made anew,
+        # every form threw some eighty buttons away (about 25 KB of Python each), and the
+        # freed memory stayed with the process in fragments.
+        self._keys: list[Any] = []
+        self._rows: list[BoxLayout] = []
+        self._attaching = False
+        self.bind(layout=self._redraw_on_change, target=self._redraw_on_change)
+
+    def _redraw_on_change(self, *_args: Any) -> None:
+        if not self._attaching:
+            self.redraw()
 
     def attach(self, field: TextField) -> None:
         """Type into `field` from now on, with its first layout unless the current one fits."""
         if self.target is not None:
             self.target.focused = False
         field.focused = True
-        if self.layout not in field.layouts:
-            self.layout = field.layouts[0]
-        self.target = field
+        self._attaching = True  # one redraw below, not one per property set
+        try:
+            if self.layout not in field.layouts:
+                self.layout = field.layouts[0]
+            self.target = field
+        finally:
+            self._attaching = False
         self.redraw()
 
     def detach(self) -> None:
-        """Type into nothing and let the keys go (they are laid out again on `attach`)."""
+        """Type into nothing and put the keys away (they are written over on `attach`)."""
         if self.target is not None:
             self.target.focused = False
-        self.target = None
+        self._attaching = True
+        try:
+            self.target = None
+        finally:
+            self._attaching = False
         self.on_change = None
+        self.redraw()
 
     def redraw(self) -> None:
         """Lay the keys of the current layout and the action row out again."""
+        for row in self.children:
+            row.clear_widgets()
         self.clear_widgets()
         if self.target is None:
-            # Put away: the keys (a hundred-odd widgets, one texture each) are not kept.
             self.height = 0
             return
         rows = LAYOUTS[self.layout]
         font = theme.font_path(LAYOUT_FONTS[self.layout])
-        for row in rows:
-            line = BoxLayout(spacing=dp(theme.KEY_SPACING_DP), size_hint_y=None)
-            line.height = dp(theme.KEY_HEIGHT_DP)
+        keys = iter(self._keys_for(sum(len(row) for row in rows)))
+        for index, row in enumerate(rows):
+            line = self._row(index)
             for key in row:
-                shown = key.upper() if self.target is not None and self.target.uppercase else key
-                button = Factory.KeyButton(text=shown, font_name=font)
-                button.bind(on_release=lambda _b, typed=key: self._type(typed))
+                button = next(keys)
+                button.typed = key
+                button.text = key.upper() if self.target.uppercase else key
+                button.font_name = font
                 line.add_widget(button)
             self.add_widget(line)
         self.add_widget(self._action_row())
         count = len(rows) + 1
         self.height = count * dp(theme.KEY_HEIGHT_DP) + (count - 1) * self.spacing
+
+    def _keys_for(self, count: int) -> list[Any]:
+        while len(self._keys) < count:
+            button = Factory.KeyButton()
+            button.typed = ""
+            button.bind(on_release=lambda pressed: self._type(pressed.typed))
+            self._keys.append(button)
+        return self._keys[:count]
+
+    def _row(self, index: int) -> BoxLayout:
+        while len(self._rows) <= index:
+            line = BoxLayout(spacing=dp(theme.KEY_SPACING_DP), size_hint_y=None)
+            line.height = dp(theme.KEY_HEIGHT_DP)
+            self._rows.append(line)
+        return self._rows[index]
 
     def _action_row(self) -> BoxLayout:
         row = BoxLayout(spacing=dp(theme.KEY_SPACING_DP), size_hint_y=None)
