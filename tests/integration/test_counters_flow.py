@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -63,7 +64,10 @@ def _submit(browser: Browser, css: str) -> None:
     """Click a form's button and wait for the page the server answers with (after its 303)."""
     before = browser.driver.find_element(By.TAG_NAME, "html")
     browser.click(css)
-    wait = WebDriverWait(browser.driver, 15)
+    # While the old document is being torn down Chromium can answer "node does not belong to
+    # the document" (a plain WebDriverException) before it answers "stale": both mean the page
+    # is going, so the wait asks again instead of failing.
+    wait = WebDriverWait(browser.driver, 15, ignored_exceptions=(WebDriverException,))
     wait.until(expected_conditions.staleness_of(before))
     wait.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
 
