@@ -61,14 +61,27 @@ class AppDriver:
             self.loop.idle()
 
     def wait_until(self, condition: Callable[[], Any], timeout: float = DEADLINE_S) -> Any:
-        """Pump until `condition()` is truthy; return it, or fail the test at the deadline."""
+        """Pump until `condition()` is truthy; return it, or fail the test at the deadline.
+
+        Once it holds, also until the screen has finished drawing (a result comes a text a
+        frame): what a test reads next is everything the citizen would read.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.pump(1)
             found = condition()
             if found:
+                self.settle(deadline)
                 return found
         raise AssertionError(f"the app never reached: {condition.__doc__ or condition}")
+
+    def settle(self, deadline: float | None = None) -> None:
+        """Pump until the current screen adds no more widgets a frame at a time."""
+        deadline = deadline or time.monotonic() + DEADLINE_S
+        while getattr(self.screen(), "turns_pending", False):
+            if time.monotonic() > deadline:
+                raise AssertionError("the screen never finished drawing")
+            self.pump(1)
 
     def tap(self, widget: Any) -> None:
         """Touch the middle of `widget` and lift the finger, as a citizen would."""
@@ -82,6 +95,7 @@ class AppDriver:
         self.pump()
         touch.lift()
         self.pump(3)
+        self.settle()
 
     def _scroll_into_view(self, widget: Any) -> None:
         """Scroll the page as a person would, when `widget` lies below what is shown."""

@@ -94,6 +94,47 @@ def test_switching_language_mid_journey_keeps_the_journey(home: AppDriver) -> No
     home.screenshot("ticket-fr-portrait")
 
 
+def test_the_number_shows_first_and_a_language_switch_while_it_draws_leaves_each_line_once(
+    home: AppDriver,
+) -> None:
+    import re
+    import time
+
+    from kivy.uix.label import Label
+
+    from tests.support.finger import Finger
+
+    home.tap(home.screen().take_ticket)
+    home.wait_until(lambda: home.app.root.current == "ticket")
+    screen = home.screen()
+    home.tap(home.buttons(screen.ids.body)[0])
+    # A service: issued and printed on the worker. Touched by hand, as the driver's tap
+    # would let the screen settle, and a fast print would be drawn whole before we look.
+    service = home.buttons(screen.ids.body)[0]
+    finger = Finger(*service.to_window(*service.center))
+    finger.press()
+    home.pump(1)
+    finger.lift()
+
+    def body_texts() -> list[str]:
+        return [w.text for w in screen.ids.body.walk() if isinstance(w, Label) and w.text]
+
+    # Frame by frame, without letting the screen settle: the first frame of the result
+    # holds the number alone, with its lines still to come.
+    deadline = time.monotonic() + 30
+    while not (screen.ticket is not None and screen.ticket.number in body_texts()):
+        assert time.monotonic() < deadline, "the number never showed"
+        home.pump(1)
+    assert body_texts() == [screen.ticket.number] and screen.turns_pending
+    home.tap(home.button("Français"))  # mid-drawing: some lines are out, others still due
+    switched = body_texts()
+    assert not any(re.search("[\u0600-\u06ff]", text) for text in switched), switched
+    assert len(switched) == len(set(switched)), switched  # each line once
+    screen.refresh_texts()  # the same result drawn at rest, for comparison
+    home.settle()
+    assert body_texts() == switched
+
+
 def test_screens_opened_after_a_language_switch_read_in_that_language(home: AppDriver) -> None:
     # Screens built earlier in Arabic are redrawn when shown, not when the language changes.
     from kiosk.ui.screens import SCREENS

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kivy.clock import Clock
+from kivy.clock import Clock, ClockEvent
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.metrics import dp, sp
@@ -120,6 +121,7 @@ class JourneyScreen(KioskScreen):
         self.listen_button.bind(on_release=lambda _b: self.app.speak(self.spoken_prompt()))
         self._say_title = Clock.create_trigger(lambda _dt: self._speak_title())
         self.ids.title.bind(text=lambda *_args: self._say_title())
+        self._next_turn: ClockEvent | None = None
 
     def spoken_prompt(self) -> str:
         return str(self.ids.title.text)
@@ -158,8 +160,39 @@ class JourneyScreen(KioskScreen):
             self._language_row.height = dp(theme.BAR_HEIGHT_DP)
             self.order_language_buttons()
 
+    def add_in_turns(self, body: Any, makers: Sequence[Callable[[], Any]]) -> None:
+        """Add the widgets `makers` make to `body`: the first now, then one each frame.
+
+        A label is laid out and rasterised in the frame it is made in. A result of many
+        texts in one frame (the ticket: its number and some seven lines) took 50 to 150 ms,
+        the most of any frame while a sync ran; one text a frame keeps each frame short, and
+        the first (the most important) shows sooner.
+        """
+        self.cancel_turns()
+        waiting = list(makers)
+
+        def turn(_dt: float = 0.0) -> None:
+            body.add_widget(waiting.pop(0)())
+            # Scheduled with 0, the next turn runs in the next frame, not this one.
+            self._next_turn = Clock.schedule_once(turn, 0) if waiting else None
+
+        if waiting:
+            turn()
+
+    def cancel_turns(self) -> None:
+        """Drop the widgets still waiting for their turn (the drawing is being replaced)."""
+        if self._next_turn is not None:
+            self._next_turn.cancel()
+            self._next_turn = None
+
+    @property
+    def turns_pending(self) -> bool:
+        """Whether widgets are still being added, one a frame, by `add_in_turns`."""
+        return self._next_turn is not None
+
     def clear_drawing(self) -> None:
         """Empty the title and body, put the keys away: nothing a citizen saw stays shown."""
+        self.cancel_turns()
         self.ids.title.text = ""
         self.ids.body.clear_widgets()
         self.ids.scroll.scroll_y = 1  # each step starts at its top

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import tzinfo
 from enum import Enum
 from typing import Any
 
@@ -14,6 +16,7 @@ from kiosk.services.scanning import CodeKind
 from kiosk.services.status import KINDS, Outcome, StatusLookup, stage_name
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from kiosk.ui.widgets.keyboard import TextField
+from offline_cache.protocol import TimelineEntry
 
 TITLE = N_("Follow an application")
 CHOOSE_KIND = N_("Which application do you want to follow?")
@@ -135,6 +138,7 @@ class StatusScreen(JourneyScreen):
             back_enabled=self.step is not Step.LOOKING,
         )
         body = self.ids.body
+        self.cancel_turns()
         body.clear_widgets()
         self.show_keyboard(None)
         draw = {
@@ -182,20 +186,31 @@ class StatusScreen(JourneyScreen):
             return
         status, zone = answer.status, self.app.context.config.zone
         self.ids.title.text = self.tr(KIND_NAMES.get(status.kind, TITLE))
-        body.add_widget(Factory.KioskLabel(text=status.dossier_number))
+        # Top to bottom, a text a frame (see add_in_turns): a timeline is a dozen labels.
+        makers: list[Callable[[], Any]] = [lambda: Factory.KioskLabel(text=status.dossier_number)]
         if answer.outcome is Outcome.CACHED and answer.as_of is not None:
-            moment = answer.as_of.astimezone(zone).strftime(SCREEN_TIME_FORMAT)
-            body.add_widget(Factory.AlertLabel(text=self.tr(AS_OF).format(moment=moment)))
-        current = self.tr(stage_name(status.stage))
-        body.add_widget(Factory.TitleLabel(text=self.tr(CURRENT_STAGE).format(stage=current)))
+            as_of = self.tr(AS_OF).format(
+                moment=answer.as_of.astimezone(zone).strftime(SCREEN_TIME_FORMAT)
+            )
+            makers.append(lambda: Factory.AlertLabel(text=as_of))
+        current = self.tr(CURRENT_STAGE).format(stage=self.tr(stage_name(status.stage)))
+        makers.append(lambda: Factory.TitleLabel(text=current))
         if status.reason:
-            body.add_widget(Factory.KioskLabel(text=self.tr(REASON).format(reason=status.reason)))
+            reason = self.tr(REASON).format(reason=status.reason)
+            makers.append(lambda: Factory.KioskLabel(text=reason))
         for entry in status.timeline:
-            row = Factory.TimelineRow()
-            row.ids.date.text = entry.date.astimezone(zone).strftime(DATE_FORMAT)
-            row.ids.stage.text = self.tr(stage_name(entry.stage))
-            row.ids.dot.reached = entry.stage == status.stage
-            self.order_for_reading(row, row.ids.dot, row.ids.date, row.ids.stage)
-            body.add_widget(row)
-        updated = status.updated_at.astimezone(zone).strftime(SCREEN_TIME_FORMAT)
-        body.add_widget(Factory.MutedLabel(text=self.tr(UPDATED).format(moment=updated)))
+            makers.append(lambda entry=entry: self._timeline_row(entry, status.stage, zone))
+        updated = self.tr(UPDATED).format(
+            moment=status.updated_at.astimezone(zone).strftime(SCREEN_TIME_FORMAT)
+        )
+        makers.append(lambda: Factory.MutedLabel(text=updated))
+        self.add_in_turns(body, makers)
+
+    def _timeline_row(self, entry: TimelineEntry, current: str, zone: tzinfo) -> Any:
+        """One stage of the timeline: its dot (filled at the current stage), date and name."""
+        row = Factory.TimelineRow()
+        row.ids.date.text = entry.date.astimezone(zone).strftime(DATE_FORMAT)
+        row.ids.stage.text = self.tr(stage_name(entry.stage))
+        row.ids.dot.reached = entry.stage == current
+        self.order_for_reading(row, row.ids.dot, row.ids.date, row.ids.stage)
+        return row

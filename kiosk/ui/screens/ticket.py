@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
@@ -107,6 +108,7 @@ class TicketScreen(JourneyScreen):
 
     def refresh_texts(self) -> None:
         body = self.ids.body
+        self.cancel_turns()
         body.clear_widgets()
         self.arrange_frame(
             DONE if self.step is Step.RESULT else BACK, back_enabled=self.step is not Step.PRINTING
@@ -142,23 +144,23 @@ class TicketScreen(JourneyScreen):
         shown = dataclasses.replace(self.ticket, language=self.app.lang)
         service = self.app.context.catalogue.service(shown.service_code)
         self.ids.title.text = self.tr(YOUR_NUMBER)
-        body.add_widget(Factory.TicketNumber(text=shown.number))
+        # The number first, then a text a frame (see add_in_turns).
+        makers: list[Callable[[], Any]] = [lambda: Factory.TicketNumber(text=shown.number)]
         lines = [service.name(self.app.lang), *wait_lines(shown), self.tr(WHERE_TO_GO)]
         if self.printed.printed:
             lines.append(self.tr(PRINTED))
-        for line in lines:
-            body.add_widget(Factory.KioskLabel(text=line))
+        makers += [lambda line=line: Factory.KioskLabel(text=line) for line in lines]
         if not self.printed.printed:
             # The reason, in the citizen's language, and the ticket's QR to take it along.
-            reason = Factory.KioskLabel(
-                text=self.tr(self.printed.message_key or ""), color=theme.ALERT
-            )
-            body.add_widget(reason)
+            reason = self.tr(self.printed.message_key or "")
+            makers.append(lambda: Factory.KioskLabel(text=reason, color=theme.ALERT))
             # No QR (and nothing telling to scan one) when the tracking base is a placeholder.
             link = printable_ticket_link(self.app.context.config.tracking_base, shown)
             if link is not None:
-                body.add_widget(Factory.KioskLabel(text=self.tr(SCAN_TICKET)))
-                body.add_widget(qr_image(link))
+                scan = self.tr(SCAN_TICKET)
+                makers.append(lambda: Factory.KioskLabel(text=scan))
+                makers.append(lambda: qr_image(link))
+        self.add_in_turns(body, makers)
 
     def _draw_failed(self, body: Any) -> None:
         self.ids.title.text = self.tr(self.error)
