@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from central_server.annex_info import set_annex_name
 from central_server.citizen_requests import REQUEST_FLOW, next_request_status, set_request_status
 from central_server.config import ServerConfig
 from central_server.db import Database
@@ -36,8 +37,7 @@ def advance_request(
     pending: list[PendingNotification] = []
     with database.write() as connection:
         row = connection.execute(
-            "SELECT requests.status, annexes.name AS annex_name FROM requests "
-            "LEFT JOIN annexes USING (annex_id) WHERE request_number = ?",
+            "SELECT status, annex_id FROM requests WHERE request_number = ?",
             (request_number,),
         ).fetchone()
         if row is None:
@@ -50,9 +50,7 @@ def advance_request(
             raise AdminError(f"unknown status {target!r}; one of {', '.join(REQUEST_STATES)}")
         updated = set_request_status(connection, request_number, target, reason)
         if target == "ready" and row["status"] != "ready":
-            pending = queue_ready_notifications(
-                connection, updated, row["annex_name"] or "l'annexe administrative"
-            )
+            pending = queue_ready_notifications(connection, updated, row["annex_id"])
     # Sent after commit: a slow SMTP server must not hold the database write lock.
     deliver(database, pending, config.smtp, load_sms_sender(config.sms_sender_spec))
     return f"{request_number}: {row['status']} -> {target}"
@@ -127,6 +125,19 @@ def add_device_command(database: Database, name: str, annex_id: str) -> str:
             return add_device(connection, name, annex_id)
         except DeviceError as exc:
             raise AdminError(str(exc)) from exc
+
+
+def set_annex_name_command(database: Database, annex_id: str, language: str, name: str) -> str:
+    """Name an annex in one language, as the tracking pages and the lobby display show it."""
+    name = " ".join(name.split())
+    if not name:
+        raise AdminError("an annex's name cannot be empty")
+    with database.write() as connection:
+        known = connection.execute("SELECT 1 FROM annexes WHERE annex_id = ?", (annex_id,))
+        if known.fetchone() is None:
+            raise AdminError(f"no annex {annex_id!r}")
+        set_annex_name(connection, annex_id, language, name)
+    return f"{annex_id} in {language}: {name}"
 
 
 def revoke_device_command(database: Database, name: str) -> None:

@@ -1,4 +1,4 @@
-"""Per-annex information: catalogue overrides (with ETag), queue statistics, announcements."""
+"""Per-annex information: names by language, catalogue overrides, queue stats, announcements."""
 
 from __future__ import annotations
 
@@ -9,6 +9,31 @@ from typing import Any
 
 from central_server.clock import business_day, now_iso
 from central_server.queue import live_queue
+
+# The annex `a` of a query named in the language bound as the query's first parameter; its
+# own (French) name where the server has none in that language.
+ANNEX_NAME_IN_LANGUAGE = (
+    "COALESCE((SELECT n.name FROM annex_names AS n "
+    "WHERE n.annex_id = a.annex_id AND n.language = ?), a.name)"
+)
+
+
+def annex_name_in(connection: sqlite3.Connection, annex_id: str, language: str) -> str | None:
+    """The annex's name in `language` (else its own), or None for an unknown annex."""
+    row = connection.execute(
+        f"SELECT {ANNEX_NAME_IN_LANGUAGE} AS name FROM annexes AS a WHERE a.annex_id = ?",
+        (language, annex_id),
+    ).fetchone()
+    return None if row is None else str(row["name"])
+
+
+def set_annex_name(connection: sqlite3.Connection, annex_id: str, language: str, name: str) -> None:
+    """Name the annex in `language`, replacing the name it had there."""
+    connection.execute(
+        "INSERT INTO annex_names (annex_id, language, name) VALUES (?, ?, ?) "
+        "ON CONFLICT (annex_id, language) DO UPDATE SET name = excluded.name",
+        (annex_id, language, name),
+    )
 
 
 def catalogue_for(connection: sqlite3.Connection, annex_id: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from central_server.admin import (
     print_conflicts,
     print_notifications,
     revoke_device_command,
+    set_annex_name_command,
 )
 from central_server.bundles import BundleRefused, describe, import_bundle
 from central_server.config import (
@@ -28,6 +29,7 @@ from central_server.config import (
 from central_server.dossiers import STAGES
 from central_server.logs import LEVELS, configure_logging
 from central_server.service_codes import CatalogueFileError
+from central_server.web.languages import LANGUAGES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     add = admin.add_parser("add-device", help="register a kiosk and print its new token")
     add.add_argument("name")
     add.add_argument("--annex", required=True)
+    naming = admin.add_parser(
+        "set-annex-name", help="name an annex in one language (tracking pages, lobby display)"
+    )
+    naming.add_argument("annex")
+    naming.add_argument("language", choices=LANGUAGES)
+    naming.add_argument("name")
     revoke = admin.add_parser("revoke-device", help="revoke a kiosk's token")
     revoke.add_argument("name")
     bundle = commands.add_parser(
@@ -154,6 +162,8 @@ def run_admin(args: argparse.Namespace, config: ServerConfig) -> str | None:
         return None
     if command == "add-device":
         return add_device_command(database, args.name, args.annex)
+    if command == "set-annex-name":
+        return set_annex_name_command(database, args.annex, args.language, args.name)
     revoke_device_command(database, args.name)
     return f"revoked {args.name}"
 

@@ -281,6 +281,16 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE closed_at IS NULL;
     CREATE UNIQUE INDEX counters_one_open_per_agent ON counters (agent_id) WHERE closed_at IS NULL
     """,
+    """
+    -- An annex's name in the citizen's language: annexes.name (French) stands in for a
+    -- language without one.
+    CREATE TABLE annex_names (
+        annex_id TEXT NOT NULL REFERENCES annexes(annex_id),
+        language TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (annex_id, language)
+    )
+    """,
 )
 
 

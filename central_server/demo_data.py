@@ -20,6 +20,19 @@ DEMO_ANNEX_ID = "berkane-5"
 DEMO_ANNEX_NAME = "Annexe administrative n° 5, Berkane"
 OTHER_ANNEX_ID = "oujda-2"
 OTHER_ANNEX_NAME = "Annexe administrative n° 2, Oujda"
+# The same names in the other languages of the pages (the French one is the annex's own).
+DEMO_ANNEX_NAMES: dict[str, dict[str, str]] = {
+    DEMO_ANNEX_ID: {
+        "ar": "الملحقة الإدارية رقم 5، بركان",
+        "zgh": "ⵜⴰⵎⵙⵙⵓⴷⵙⵜ ⵜⴰⵏⴱⴰⴹⵜ 5, ⴱⵔⴽⴰⵏ",
+        "en": "Administrative annex no. 5, Berkane",
+    },
+    OTHER_ANNEX_ID: {
+        "ar": "الملحقة الإدارية رقم 2، وجدة",
+        "zgh": "ⵜⴰⵎⵙⵙⵓⴷⵙⵜ ⵜⴰⵏⴱⴰⴹⵜ 2, ⵡⵓⵊⴷⴰ",
+        "en": "Administrative annex no. 2, Oujda",
+    },
+}
 
 # name, token, revoked — documented in docs/api.md; tokens are public on purpose (demo only).
 DEMO_DEVICES: tuple[tuple[str, str, bool], ...] = (
@@ -244,6 +257,15 @@ def _seed_annexes_and_devices(connection: sqlite3.Connection) -> None:
     connection.executemany(
         "INSERT OR IGNORE INTO annexes (annex_id, name) VALUES (?, ?)",
         [(DEMO_ANNEX_ID, DEMO_ANNEX_NAME), (OTHER_ANNEX_ID, OTHER_ANNEX_NAME)],
+    )
+    # OR IGNORE: a name an operator gave since (admin set-annex-name) is kept.
+    connection.executemany(
+        "INSERT OR IGNORE INTO annex_names (annex_id, language, name) VALUES (?, ?, ?)",
+        [
+            (annex_id, language, name)
+            for annex_id, names in DEMO_ANNEX_NAMES.items()
+            for language, name in names.items()
+        ],
     )
     for name, token, revoked in DEMO_DEVICES:
         exists = connection.execute(

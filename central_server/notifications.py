@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
+from central_server.annex_info import annex_name_in
 from central_server.clock import now_iso
 from central_server.config import SmtpSettings
 from central_server.db import Database
@@ -77,15 +78,21 @@ class PendingNotification:
 
 
 def queue_ready_notifications(
-    connection: sqlite3.Connection, request: sqlite3.Row, annex_name: str
+    connection: sqlite3.Connection, request: sqlite3.Row, annex_id: str | None
 ) -> list[PendingNotification]:
-    """Record a pending notification per channel the citizen chose (same transaction as `ready`)."""
+    """Record a pending notification per channel the citizen chose (same transaction as `ready`).
+
+    The annex is named in the citizen's language where the server has that name.
+    """
     citizen = connection.execute(
         "SELECT phone, email, preferred_language FROM citizens WHERE citizen_id = ?",
         (request["citizen_id"],),
     ).fetchone()
     language = citizen["preferred_language"]
-    subject, body = render_ready_message(language, request["request_number"], annex_name)
+    named = annex_name_in(connection, annex_id, language) if annex_id else None
+    subject, body = render_ready_message(
+        language, request["request_number"], named or "l'annexe administrative"
+    )
     wanted = []
     if request["notify_email"] and citizen["email"]:
         wanted.append(("email", citizen["email"]))

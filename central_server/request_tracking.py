@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from central_server.annex_info import ANNEX_NAME_IN_LANGUAGE
 from central_server.citizen_requests import REQUEST_FLOW
 from central_server.clock import parse_iso
 
@@ -134,16 +135,19 @@ def local_reference_of(idempotency_key: str) -> str:
     return "PR-" + idempotency_key.replace("-", "")[:LOCAL_PREFIX_LENGTH].upper()
 
 
-def find(connection: sqlite3.Connection, reference: Reference) -> Tracked | None:
-    """What the page may show for `reference`, or None when the server holds nothing under it."""
+def find(connection: sqlite3.Connection, reference: Reference, language: str) -> Tracked | None:
+    """What the page may show for `reference`, or None when the server holds nothing under it.
+
+    The annex is named in `language` where the server has that name.
+    """
     if reference.kind is ReferenceKind.REQUEST:
-        return _request(connection, reference.text)
+        return _request(connection, reference.text, language)
     if reference.kind is ReferenceKind.PRE_REQUEST:
         row = connection.execute(
-            _PRE_REQUEST_SELECT + " WHERE p.reference = ?", (reference.text,)
+            _PRE_REQUEST_SELECT + " WHERE p.reference = ?", (language, reference.text)
         ).fetchone()
         return None if row is None else _pre_request(row, reference.text)
-    rows = _by_local_reference(connection, reference.text)
+    rows = _by_local_reference(connection, reference.text, language)
     if not rows:
         return None
     if len(rows) > 1:
@@ -153,11 +157,14 @@ def find(connection: sqlite3.Connection, reference: Reference) -> Tracked | None
 
 _PRE_REQUEST_SELECT = (
     "SELECT p.reference, p.idempotency_key, p.service_code, p.created_at, p.received_at, "
-    "a.name AS annex_name FROM pre_requests AS p LEFT JOIN annexes AS a USING (annex_id)"
+    f"{ANNEX_NAME_IN_LANGUAGE} AS annex_name "
+    "FROM pre_requests AS p LEFT JOIN annexes AS a USING (annex_id)"
 )
 
 
-def _by_local_reference(connection: sqlite3.Connection, printed: str) -> list[sqlite3.Row]:
+def _by_local_reference(
+    connection: sqlite3.Connection, printed: str, language: str
+) -> list[sqlite3.Row]:
     """Pre-requests whose key starts with the PR- reference's hex digits.
 
     A range over the key's UNIQUE index (no table scan, no new column or migration): a UUID's
@@ -171,7 +178,7 @@ def _by_local_reference(connection: sqlite3.Connection, printed: str) -> list[sq
         upper_bound = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         rows += connection.execute(
             _PRE_REQUEST_SELECT + " WHERE p.idempotency_key >= ? AND p.idempotency_key < ?",
-            (prefix, upper_bound),
+            (language, prefix, upper_bound),
         ).fetchall()
     return [row for row in rows if local_reference_of(row["idempotency_key"]) == printed]
 
@@ -187,12 +194,12 @@ def _pre_request(row: sqlite3.Row, printed: str) -> TrackedPreRequest:
     )
 
 
-def _request(connection: sqlite3.Connection, number: str) -> TrackedRequest | None:
+def _request(connection: sqlite3.Connection, number: str, language: str) -> TrackedRequest | None:
     row = connection.execute(
         "SELECT r.request_number, r.service_code, r.status, r.status_reason, r.created_at, "
-        "r.updated_at, a.name AS annex_name FROM requests AS r "
+        f"r.updated_at, {ANNEX_NAME_IN_LANGUAGE} AS annex_name FROM requests AS r "
         "LEFT JOIN annexes AS a USING (annex_id) WHERE r.request_number = ?",
-        (number,),
+        (language, number),
     ).fetchone()
     if row is None:
         return None

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from central_server.annex_info import annex_name_in
 from central_server.clock import business_day
 from central_server.db import Database
 from central_server.queue import (
@@ -157,13 +158,18 @@ def display_page(
 ) -> Response:
     """The lobby screen: which ticket goes to which counter, reloading itself every few seconds."""
     today = business_day()
+    lang = choose_language(request)
     with database.read() as connection:
-        annex = connection.execute(
-            "SELECT name FROM annexes WHERE annex_id = ?", (annex_id,)
-        ).fetchone()
-        if annex is None:
+        annex_name = annex_name_in(connection, annex_id, lang)
+        if annex_name is None:
             return render_page(
-                request, "display_unknown.html", {}, domain=DOMAIN, max_age_s=0, status_code=404
+                request,
+                "display_unknown.html",
+                {},
+                domain=DOMAIN,
+                max_age_s=0,
+                status_code=404,
+                lang=lang,
             )
         serving = now_serving(connection, annex_id, today)[:DISPLAY_ROWS]
         queues = live_queue(connection, annex_id, today)
@@ -172,13 +178,14 @@ def display_page(
         request,
         "display.html",
         {
-            "annex_name": annex["name"],
+            "annex_name": annex_name,
             "serving": serving,
             "waiting": waiting,
             "labels": _labels(),
-            "languages": [(lang, direction(lang)) for lang in LANGUAGES],
+            "languages": [(code, direction(code)) for code in LANGUAGES],
         },
         domain=DOMAIN,
         max_age_s=0,
         refresh_s=DISPLAY_REFRESH_S,
+        lang=lang,
     )

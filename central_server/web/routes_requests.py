@@ -20,6 +20,7 @@ from central_server.request_tracking import (
     find,
     parse_reference,
 )
+from central_server.web.languages import choose_language
 from central_server.web.page import render_page
 from central_server.web.ratelimit import page_rate_limit
 
@@ -212,8 +213,9 @@ def request_page(reference: str, request: Request) -> Response:
     if parsed is None:
         return _message_page(request, NOT_FOUND_TITLE, NOT_FOUND_MESSAGE, 404)
     database: Database = request.app.state.database
+    lang = choose_language(request)
     with database.read() as connection:
-        tracked = find(connection, parsed)
+        tracked = find(connection, parsed, lang)
     if tracked is None:
         # The same answer for every unknown reference of a shape: nothing tells a near miss.
         message = (
@@ -227,4 +229,4 @@ def request_page(reference: str, request: Request) -> Response:
     view = (
         request_view(tracked) if isinstance(tracked, TrackedRequest) else pre_request_view(tracked)
     )
-    return render_page(request, "request.html", view, domain=DOMAIN, max_age_s=MAX_AGE_S)
+    return render_page(request, "request.html", view, domain=DOMAIN, max_age_s=MAX_AGE_S, lang=lang)

@@ -12,6 +12,7 @@ import pytest
 import sqlite_utils
 from PIL import Image
 
+from central_server.annex_info import set_annex_name
 from central_server.db import Database
 from central_server.demo_data import DEMO_CITIZENS
 from central_server.request_tracking import (
@@ -280,6 +281,30 @@ def _pre_request_database(path: Path, keys: list[str]) -> Database:
     return database
 
 
+def test_the_annex_is_named_in_the_page_language_and_an_operator_can_rename_it(
+    server: ReferenceServer,
+) -> None:
+    page_url = f"{server.base_url}/r/{DEMO_REJECTED}"
+    with chromium("ar") as browser:
+        browser.open(page_url)
+        page = browser.text()
+        assert "الملحقة الإدارية رقم 5، بركان" in page and "Annexe" not in page
+        browser.open(f"{server.base_url}/display/berkane-5")
+        assert "الملحقة الإدارية رقم 5، بركان" in browser.text()
+        browser.open(f"{page_url}?lang=fr")
+        assert "Annexe administrative n° 5, Berkane" in browser.text()
+        server.admin("set-annex-name", "berkane-5", "en", "  Berkane   annex five ")
+        try:
+            browser.open(f"{page_url}?lang=en")
+            assert "Berkane annex five" in browser.text()
+        finally:
+            server.admin("set-annex-name", "berkane-5", "en", "Administrative annex no. 5, Berkane")
+    with pytest.raises(RuntimeError, match="no annex 'nowhere-9'"):
+        server.admin("set-annex-name", "nowhere-9", "ar", "الملحقة")
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        server.admin("set-annex-name", "berkane-5", "ar", "   ")
+
+
 def test_a_printed_pr_reference_finds_its_pre_request_through_the_keys_index(
     tmp_path: Path,
 ) -> None:
@@ -292,12 +317,15 @@ def test_a_printed_pr_reference_finds_its_pre_request_through_the_keys_index(
     ]
     database = _pre_request_database(tmp_path / "central.sqlite", keys)
     with database.read() as connection:
-        found = find(connection, parse_reference("PR-3F2C9D1E"))  # type: ignore[arg-type]
+        found = find(connection, parse_reference("PR-3F2C9D1E"), "fr")  # type: ignore[arg-type]
         assert isinstance(found, TrackedPreRequest) and found.server_reference == "P-2026-000001"
-        upper = find(connection, parse_reference("PR-ABCDEF12"))  # type: ignore[arg-type]
+        upper = find(connection, parse_reference("PR-ABCDEF12"), "fr")  # type: ignore[arg-type]
         assert isinstance(upper, TrackedPreRequest) and upper.server_reference == "P-2026-000003"
-        assert isinstance(find(connection, parse_reference("PR-77777777")), SharedReference)  # type: ignore[arg-type]
-        assert find(connection, parse_reference("PR-3F2C9D10")) is None  # type: ignore[arg-type]
+        assert isinstance(find(connection, parse_reference("PR-77777777"), "fr"), SharedReference)  # type: ignore[arg-type]
+        assert find(connection, parse_reference("PR-3F2C9D10"), "fr") is None  # type: ignore[arg-type]
+        # No Arabic name yet: the annex's own name; then the one an operator gave.
+        arabic = find(connection, parse_reference("PR-3F2C9D1E"), "ar")  # type: ignore[arg-type]
+        assert isinstance(arabic, TrackedPreRequest) and arabic.annex_name == "Annexe A"
         plan = " ".join(
             str(row[-1])
             for row in connection.execute(
@@ -307,6 +335,13 @@ def test_a_printed_pr_reference_finds_its_pre_request_through_the_keys_index(
             )
         )
     assert "USING INDEX" in plan and "SCAN" not in plan, plan
+    with database.write() as connection:
+        set_annex_name(connection, "a", "ar", "الملحقة أ")
+    with database.read() as connection:
+        arabic = find(connection, parse_reference("PR-3F2C9D1E"), "ar")  # type: ignore[arg-type]
+        french = find(connection, parse_reference("PR-3F2C9D1E"), "fr")  # type: ignore[arg-type]
+    assert isinstance(arabic, TrackedPreRequest) and arabic.annex_name == "الملحقة أ"
+    assert isinstance(french, TrackedPreRequest) and french.annex_name == "Annexe A"
 
 
 def test_a_burst_from_one_address_gets_the_translated_429_with_retry_after(
