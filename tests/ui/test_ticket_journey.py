@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from offline_cache.database import open_cache
 from offline_cache.protocol import TicketSource
 from tests.support.printer_emulator import SerialPrinterEmulator
@@ -133,6 +135,40 @@ def test_the_number_shows_first_and_a_language_switch_while_it_draws_leaves_each
     screen.refresh_texts()  # the same result drawn at rest, for comparison
     home.settle()
     assert body_texts() == switched
+
+
+def test_the_home_board_counts_the_ticket_just_taken_in_the_row_it_already_showed(
+    home: AppDriver,
+) -> None:
+    import re
+
+    board = home.app.screens["home"].ids.board
+
+    def row(letter: str) -> Any:
+        rows = [w for w in board.children if "letter" in w.ids and w.ids.letter.text == letter]
+        return rows[0] if rows else None
+
+    def waiting(letter: str) -> int | None:
+        shown = row(letter)
+        found = shown and re.search(r"\d+", shown.ids.figures.text)
+        return int(found.group()) if found else None
+
+    sync = home.app.context.sync
+    assert sync is not None
+    sync.worker.trigger()
+    before = home.wait_until(lambda: waiting("A") is not None and waiting("A"))
+    first_row = row("A")
+    number = _take_ticket(home, 0)
+    assert number.startswith("A-")
+    home.tap(home.screen().ids.back)  # done: home again
+    sync.worker.trigger()  # the ticket goes up, the queue's figures come down
+
+    def one_more() -> bool:
+        """family A's row counts the ticket just taken"""
+        return waiting("A") == before + 1
+
+    home.wait_until(one_more)
+    assert row("A") is first_row  # written over in place, not made anew
 
 
 def test_screens_opened_after_a_language_switch_read_in_that_language(home: AppDriver) -> None:
