@@ -190,11 +190,15 @@ class JourneyScreen(KioskScreen):
         """Whether widgets are still being added, one a frame, by `add_in_turns`."""
         return self._next_turn is not None
 
+    def clear_body(self) -> None:
+        """Empty the body, widgets still waiting for their turn included."""
+        self.cancel_turns()
+        self.ids.body.clear_widgets()
+
     def clear_drawing(self) -> None:
         """Empty the title and body, put the keys away: nothing a citizen saw stays shown."""
-        self.cancel_turns()
         self.ids.title.text = ""
-        self.ids.body.clear_widgets()
+        self.clear_body()
         self.ids.scroll.scroll_y = 1  # each step starts at its top
         self.show_keyboard(None)
 

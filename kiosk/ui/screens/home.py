@@ -54,7 +54,6 @@ class HomeScreen(KioskScreen):
         self.queues: list[QueueLine] = []
         self.announcements: list[str] = []
         self._board_drawn: tuple[object, ...] = ()
-        self._board_layout: tuple[object, ...] = ()
         self.add_language_buttons(self.ids.languages)
         self.tiles: dict[str, Any] = {}
         for screen, _label, icon in JOURNEYS:
@@ -138,12 +137,11 @@ class HomeScreen(KioskScreen):
         drawn = (self.app.lang, landscape(), tuple(self.queues), tuple(self.announcements))
         if drawn == self._board_drawn:
             return
-        self._board_drawn = drawn
         board = self.ids.board
-        if drawn[:2] != self._board_layout:
+        if drawn[:2] != self._board_drawn[:2]:
             # Another language or orientation: every text and its side change, so anew.
             board.clear_widgets()
-            self._board_layout = drawn[:2]
+        self._board_drawn = drawn
         wanted: list[tuple[str, tuple[str, ...]]] = [("SectionLabel", (self.tr(QUEUES),))]
         wanted += [("QueueRow", self._queue_texts(line)) for line in self.queues]
         if self.announcements:

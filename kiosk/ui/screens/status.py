@@ -137,9 +137,8 @@ class StatusScreen(JourneyScreen):
             DONE if self.step is Step.ANSWER and not self._failed() else BACK,
             back_enabled=self.step is not Step.LOOKING,
         )
+        self.clear_body()
         body = self.ids.body
-        self.cancel_turns()
-        body.clear_widgets()
         self.show_keyboard(None)
         draw = {
             Step.KIND: self._draw_kinds,

@@ -107,9 +107,8 @@ class TicketScreen(JourneyScreen):
     # --- drawing ---------------------------------------------------------------------------
 
     def refresh_texts(self) -> None:
+        self.clear_body()
         body = self.ids.body
-        self.cancel_turns()
-        body.clear_widgets()
         self.arrange_frame(
             DONE if self.step is Step.RESULT else BACK, back_enabled=self.step is not Step.PRINTING
         )
