@@ -26,6 +26,7 @@ from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.service_manager import report_to_systemd
 from kiosk.ui.text import forget_fonts, install_measure_cache, set_paragraph_direction
+from kiosk.ui.widget_map import install_widget_map
 from kiosk.ui.widgets.aligned_label import AlignedLabel  # noqa: F401  (kv/theme.kv builds on it)
 from kiosk.ui.widgets.countdown import StillThereDialog
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
@@ -101,6 +102,7 @@ class KioskApp(App):  # type: ignore[misc]
         if self.context.scanner is not None:
             self.context.scanner.listen(self._on_scan)
             self.context.scanner.start()
+        install_widget_map(self)  # only with $KIOSK_WIDGET_MAP: where things are, for tests
         return manager
 
     def on_stop(self) -> None:
