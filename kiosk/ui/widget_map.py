@@ -19,8 +19,11 @@ Conventions the screens may follow (none is required):
 The map is rewritten (atomically, by rename) only when it changes, checked ten times a
 second on the UI thread; `stable` is true once two checks in a row found the same map, so
 a reader can tell a settled screen from one being laid out. `frames` counts the frames
-drawn and `touches.down_frame` the frame count when the last touch arrived: a reader that
-holds a finger down can tell when a frame was drawn after it.
+drawn and `ticks` the turns of the event loop (drawn or not); `touches.down_frame` and
+`touches.down_tick` are those counts when the last touch arrived. A reader holding a finger
+down knows the app has drawn whatever the touch changed once `ticks` passed `down_tick`
+(a touch is handled early in a turn, and the turn ends with its frame), and whether that
+drew anything at all: `frames` passed `down_frame`.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class WidgetMap:
         self.touches_down = 0
         self.touches_up = 0
         self.down_frame = -1
+        self.down_tick = -1
         self._held: set[int] = set()
         self._last: dict[str, Any] | None = None
         self._written_stable = False
@@ -88,6 +92,7 @@ class WidgetMap:
     def _on_touch_down(self, _window: Any, touch: Any) -> bool:
         self.touches_down += 1
         self.down_frame = self.frames
+        self.down_tick = Clock.frames
         self._held.add(touch.uid)
         return False  # only counted: the touch goes on to the widgets
 
@@ -108,10 +113,11 @@ class WidgetMap:
             "up": self.touches_up,
             "held": held,
             "down_frame": self.down_frame,
+            "down_tick": self.down_tick,
         }
         if content == self._last:
             # Once settled it is written a last time marked stable; while a finger is held,
-            # at every sample, so a reader sees the frames counted after the touch.
+            # at every sample, so a reader sees the turns and frames counted after the touch.
             if self._written_stable and not held:
                 return
             stable = True
@@ -125,6 +131,7 @@ class WidgetMap:
             "seq": self._seq,
             "stable": stable,
             "frames": self.frames,
+            "ticks": Clock.frames,
             **content,
         }
         partial = self.target.with_name(self.target.name + ".part")
