@@ -33,7 +33,6 @@ from tests.support.ui_driver import virtual_screen
 
 DEADLINE_S = 30.0
 POLL_S = 0.05
-WINDOW_TITLE = "GAU Kiosk"
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "en": "English"}
 # The on-screen keyboard's switch keys, each written in its layout's own script.
 SWITCH_KEYS = ("A Z E", "123", "أ ب ت", "ⴰ ⴱ ⴳ")
@@ -190,6 +189,10 @@ class OutsideKiosk:
         self.width, self.height = size[2], size[3]
         self.origin = (0, 0)
         self.server_pid: int | None = None
+        # Touches sent through X so far: a reading of the map counts only once the app has
+        # seen them all (a tap still in flight would otherwise land on the next screen).
+        self.sent_down = 0
+        self.sent_up = 0
 
     # --- reading --------------------------------------------------------------------------
 
@@ -215,15 +218,24 @@ class OutsideKiosk:
         while time.monotonic() < end:
             self._check_alive()
             last = self.read_map()
-            if last is not None and (last.settled or not settled) and condition(last):
+            if (
+                last is not None
+                and (last.settled or not settled)
+                and self._seen_every_touch(last)
+                and condition(last)
+            ):
                 return last
             time.sleep(POLL_S)  # another process's file: nothing to wait on but time
         shown = f"{last.screen} ({last.language}): {last.texts()[:20]}" if last else "no map"
         raise AssertionError(f"the kiosk never showed {what} within {deadline_s:.0f} s; {shown}")
 
     def now(self) -> ScreenMap:
-        """The settled screen as it is now."""
+        """The settled screen as it is now, every touch sent so far taken."""
         return self.wait_for(lambda _map: True, "a settled screen")
+
+    def _seen_every_touch(self, shown: ScreenMap) -> bool:
+        touches = shown.raw["touches"]
+        return bool(touches["down"] >= self.sent_down and touches["up"] >= self.sent_up)
 
     def screenshot(self, rect: Rect | None = None, name: str | None = None) -> Image.Image:
         """What the X display shows in the window (or `rect` of it), saved as `name`.png."""
@@ -257,9 +269,11 @@ class OutsideKiosk:
 
     def tap(self, widget: Seen) -> ScreenMap:
         """Touch the middle of `widget` and lift; return the settled screen after the tap."""
-        before = self.now().touches_up
+        self.now()
+        self.sent_down += 1
+        self.sent_up += 1
         self.xdotool("mousemove", *self._point(widget), "click", "1")
-        return self.wait_for(lambda m: m.touches_up > before, f"the outcome of tapping {widget}")
+        return self.wait_for(lambda _map: True, f"the outcome of tapping {widget}")
 
     def tap_on(
         self, *, id: str | None = None, text: str | None = None, role: str | None = None
@@ -269,10 +283,12 @@ class OutsideKiosk:
 
     def press(self, widget: Seen) -> None:
         """Put a finger down on `widget` and keep it there."""
+        self.sent_down += 1
         self.xdotool("mousemove", *self._point(widget), "mousedown", "1")
 
     def lift(self) -> None:
         """Lift the finger put down by `press`."""
+        self.sent_up += 1
         self.xdotool("mouseup", "1")
 
     def type_on_keys(self, text: str, switch_layouts: bool = False) -> None:
@@ -362,9 +378,11 @@ class OutsideKiosk:
         self.server_pid = _child_running(self.process.pid, "central_server")
 
     def _window_origin(self) -> tuple[int, int] | None:
-        """Where the kiosk's window sits on the display (xdotool cannot search its UTF-8 name)."""
+        """Where the kiosk's window sits on the display: the one top-level window of the
+        screen's size on a display of its own (its title comes later, and xdotool cannot
+        search a UTF-8 title)."""
         tree = subprocess.run(
-            ["xwininfo", "-root", "-tree"],
+            ["xwininfo", "-root", "-children"],
             env={**os.environ, "DISPLAY": self.display},
             capture_output=True,
             text=True,
@@ -372,10 +390,9 @@ class OutsideKiosk:
             check=False,
         ).stdout
         for line in tree.splitlines():
-            if f'"{WINDOW_TITLE}"' in line:
-                placed = re.search(r"\s(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)", line)
-                if placed and (int(placed[1]), int(placed[2])) == (self.width, self.height):
-                    return int(placed[3]), int(placed[4])
+            placed = re.search(r"\s(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)\s*$", line)
+            if placed and (int(placed[1]), int(placed[2])) == (self.width, self.height):
+                return int(placed[3]), int(placed[4])
         return None
 
     def stop(self) -> int:
