@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -85,6 +86,10 @@ def handle(args: argparse.Namespace) -> int:
     (state / "kiosk.toml").write_text(text, encoding="utf-8")
     server = start_server(state, port)
     try:
+        # Python's default for SIGTERM (a service manager's or a test's "stop") ends the
+        # process at once, and the server would run on, orphaned: end by SystemExit instead,
+        # so the `finally` below stops it.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         print(f"kiosk demo: server on 127.0.0.1:{port}, printed tickets in {state / 'printed'}")
         # Demo agents of the reference server (docs/counters.md): call the tickets you take.
         print(
@@ -100,3 +105,7 @@ def handle(args: argparse.Namespace) -> int:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
