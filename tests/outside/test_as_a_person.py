@@ -8,6 +8,7 @@ tests of one screen size share one running kiosk, in the order written here.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator
 
 from kiosk.domain.catalogue import packaged_catalogue
@@ -291,8 +292,11 @@ def test_kiosk_demo_stops_with_its_server(kiosks: KioskPool) -> None:
     assert kiosk.server_pid is not None, "kiosk demo started no reference server"
     code = kiosk.stop()
     left = kiosk.leftovers()
+    log = (kiosk.workdir / "kiosk-demo.log").read_text(errors="replace")
     kiosks.release()
+    assert code != -signal.SIGKILL, "kiosk demo did not end within 30 s of SIGTERM"
     assert left == [], f"kiosk demo ended ({code}) and left running: {left}"
+    assert "Traceback" not in log, log[-3000:]
 
 
 def test_the_primary_action_shows_without_scrolling_at_1920x1080(kiosks: KioskPool) -> None:

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -413,12 +413,11 @@ class OutsideKiosk:
         return left
 
     def kill_leftovers(self) -> None:
-        """Whatever the test's outcome, nothing it started runs on."""
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(DEADLINE_S)
-        if self.server_pid is not None and _alive(self.server_pid):
-            os.kill(self.server_pid, signal.SIGKILL)
+        """Whatever the test's outcome, nothing it started runs on: `kiosk demo` leads a
+        process group of its own, which its server joined."""
+        with suppress(ProcessLookupError):  # nobody left in the group
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(DEADLINE_S)
 
 
 @contextmanager
@@ -445,7 +444,9 @@ def running_demo(size: tuple[int, int], workdir: Path) -> Iterator[OutsideKiosk]
         ]
         command += ["--state-dir", str(workdir / "state" / "gau-kiosk-demo")]
         with (workdir / "kiosk-demo.log").open("wb") as log:
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         kiosk = OutsideKiosk(display, process, workdir, (0, 0, width, height))
         stack.callback(kiosk.kill_leftovers)
         stack.callback(kiosk.stop)  # first: as a service manager stops it
