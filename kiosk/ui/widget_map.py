@@ -12,7 +12,8 @@ Conventions the screens may follow (none is required):
 
 - `kiosk_role = "primary"` on a widget marks the step's primary action (the footer's main
   button); other roles are inferred: "field" (a typing field), "key" (a key of the on-screen
-  keyboard), "button" (anything tappable), "text" (a label outside any button).
+  keyboard), "button" (anything tappable), "text" (a label outside any button), "scroll" (an
+  area whose content a finger drags), "keyboard" (the on-screen keyboard as a whole).
 - `kiosk_id = "..."` names a widget; otherwise its name is found in its screen's `ids` or
   the screen's own attributes (`status.dossier`, `home.tiles.ticket`, `ticket.back`).
 
@@ -39,6 +40,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
@@ -173,7 +175,10 @@ def _names(screen: Widget, prefix: str) -> dict[int, str]:
     names: dict[int, str] = {}
     for key, value in screen.ids.items():
         names.setdefault(id(getattr(value, "__self__", value)), f"{prefix}.{key}")
-    for key, value in vars(screen).items():
+    # Public attributes first: a private one may point at the same widget for a while
+    # (`_keyboard_field` is whichever field has the keys).
+    attributes = sorted(vars(screen).items(), key=lambda item: item[0].startswith("_"))
+    for key, value in attributes:
         if isinstance(value, Widget):
             names.setdefault(id(value), f"{prefix}.{key.lstrip('_')}")
         elif isinstance(value, dict):
@@ -226,6 +231,8 @@ def _role(widget: Widget, inside: str | None) -> str | None:
         return str(role)
     if isinstance(widget, TextField):
         return "field"
+    if isinstance(widget, ScrollView):
+        return "scroll"
     if isinstance(widget, ButtonBehavior):
         return "key" if inside == "keyboard" else "button"
     if isinstance(widget, Label) and inside is None and widget.text:

@@ -49,9 +49,9 @@ def start_journey(kiosk: OutsideKiosk, journey: str, lang: str = "ar") -> Screen
 def choose(
     kiosk: OutsideKiosk, text: str, then: Callable[[ScreenMap], object], what: str
 ) -> ScreenMap:
-    """Tap the button that says `text`, and wait for what it leads to."""
-    shown = kiosk.wait_for(lambda m: m.find(text=text), f"a button {text!r}")
-    kiosk.tap(shown.one(text=text))
+    """Tap the button that says `text` (scrolled into sight first), and wait for what follows."""
+    kiosk.wait_for(lambda m: m.find(text=text, shown=False), f"a button {text!r}")
+    kiosk.tap(kiosk.reveal(text=text))
     return kiosk.wait_for(then, what)
 
 
@@ -82,7 +82,7 @@ def sign_in(kiosk: OutsideKiosk, lang: str) -> ScreenMap:
     return choose(
         kiosk,
         tr(lang, "Sign in"),
-        lambda m: m.find(text=menu) or m.find(text=offer),
+        lambda m: m.find(text=menu, shown=False) or m.find(text=offer, shown=False),
         "the account's menu (or, with no network, the pre-request offered)",
     )
 
@@ -101,8 +101,8 @@ def open_prerequest_form(kiosk: OutsideKiosk, lang: str) -> ScreenMap:
         kiosk.stop_server()
         offer = tr(lang, PRE_REQUEST_OFFER)
         failed = sign_in(kiosk, lang)
-        assert failed.find(text=offer), f"signing in with no network offered {failed.texts()}"
-        kiosk.tap(failed.one(text=offer))
+        assert failed.find(text=offer, shown=False), f"no network, and {failed.texts()}"
+        kiosk.tap(kiosk.reveal(text=offer))
     kiosk.wait_for(lambda m: m.screen == "prerequest", "the pre-request journey")
     service = CATALOGUE.service("residence_certificate").name(lang)
     return choose(kiosk, service, lambda m: m.find(role="field"), "the CIN and phone form")
@@ -235,7 +235,7 @@ def check_primary_actions(kiosks: KioskPool, size: tuple[int, int]) -> None:
         name = step.replace(":", "").replace("'", "").replace(" ", "-")
         kiosk.screenshot(name=f"primary-{size[0]}x{size[1]}-{name}")
         problems += primary_problems(step, shown, required)
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 def test_the_primary_action_shows_without_scrolling_in_portrait(kiosks: KioskPool) -> None:

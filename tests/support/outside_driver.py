@@ -291,6 +291,56 @@ class OutsideKiosk:
         self.sent_up += 1
         self.xdotool("mouseup", "1")
 
+    def drag(self, x: int, start_y: int, end_y: int) -> ScreenMap:
+        """Drag a finger from (x, start_y) to (x, end_y) in the window, rest, and lift."""
+        x0, y0 = self.origin[0] + x, self.origin[1] + start_y
+        step = 40 if end_y > start_y else -40
+        # In steps a frame or two apart, as a finger moves (moves all sent at once reach the
+        # app in one frame, and the page takes the gesture for a tap); it rests before
+        # lifting, so the page does not fly on.
+        path = [y0 + offset for offset in range(step, end_y - start_y, step)] + [
+            self.origin[1] + end_y
+        ]
+        gesture = ["mousemove", str(x0), str(y0), "mousedown", "1"]
+        for y in path:
+            gesture += ["sleep", "0.03", "mousemove", str(x0), str(y)]
+        gesture += ["sleep", "0.3", "mouseup", "1"]
+        self.now()
+        self.sent_down += 1
+        self.sent_up += 1
+        self.xdotool(*gesture)
+        return self.now()
+
+    def reveal(self, *, id: str | None = None, text: str | None = None) -> Seen:
+        """The widget (id or text), wholly on screen: its scrolling area dragged as a person
+        would, when it lies beyond what is shown."""
+        for _attempt in range(15):
+            shown = self.now()
+            found = shown.find(id=id, text=text, shown=False)
+            assert found, f"no {id or text!r} on {shown.screen!r}: {shown.texts()[:20]}"
+            target = found[0]
+            if target.whole:
+                return target
+            areas = [
+                area
+                for area in shown.find(role="scroll")
+                if area.shown and area.rect[0] <= target.centre[0] <= area.rect[0] + area.rect[2]
+            ]
+            assert areas, f"{target} is out of sight and nothing scrolls to it"
+            left, top, width, height = areas[-1].shown or areas[-1].rect
+            if target.shown is not None and target.shown[3] >= min(target.rect[3], height) - 8:
+                return target  # as whole as the area can show it: a finger takes that
+            x = left + width // 2
+            if target.rect[1] + target.rect[3] > top + height:  # below: drag the page up
+                need = target.rect[1] + target.rect[3] - (top + height) + 24
+                distance = min(need, height * 6 // 10)
+                self.drag(x, top + height * 8 // 10, top + height * 8 // 10 - distance)
+            else:  # above: drag the page down
+                need = top - target.rect[1] + 24
+                distance = min(need, height * 6 // 10)
+                self.drag(x, top + height * 2 // 10, top + height * 2 // 10 + distance)
+        raise AssertionError(f"{id or text!r} never came wholly into sight")
+
     def type_on_keys(self, text: str, switch_layouts: bool = False) -> None:
         """Tap the on-screen key written with each character of `text`, one after another.
 
