@@ -31,6 +31,13 @@ DEMO_CIN, DEMO_PIN = "AB123456", "123456"  # Amina El Idrissi in the demo data
 PHONE = "0612345678"
 DOSSIER = "PP-2026-000100"
 PRE_REQUEST_OFFER = "Make a pre-request without an account"
+# Home's journeys and the words on their tiles (msgids of the kiosk's catalogues).
+JOURNEY_TILES = {
+    "ticket": "Take a queue ticket",
+    "status": "Follow a passport or firearm-licence application",
+    "guide": "Guide of procedures",
+    "account": "My CAU account: certificates and requests",
+}
 CATALOGUE = packaged_catalogue()
 # A person sees a change when this share of an area's pixels changes colour.
 VISIBLE_CHANGE = 0.02
@@ -39,10 +46,16 @@ VISIBLE_CHANGE = 0.02
 # --- journeys, as a person walks them ----------------------------------------------------
 
 
+def tile(home: ScreenMap, journey: str) -> Seen:
+    """Home's tile for `journey`: by its name in the map, else by the words on it."""
+    found = home.find(id=f"home.tiles.{journey}")
+    return found[0] if found else home.one(text=tr(home.language, JOURNEY_TILES[journey]))
+
+
 def start_journey(kiosk: OutsideKiosk, journey: str, lang: str = "ar") -> ScreenMap:
     """From home (in `lang`), the journey's tile."""
     home = kiosk.go_home(lang)
-    kiosk.tap(home.one(id=f"home.tiles.{journey}"))
+    kiosk.tap(tile(home, journey))
     return kiosk.wait_for(lambda m: m.screen == journey, f"the {journey} journey")
 
 
@@ -186,7 +199,7 @@ def test_the_chosen_language_holds_across_back(kiosks: KioskPool) -> None:
     kiosk.tap(home.one(text=LANGUAGE_NAMES["fr"]))
     french_home = kiosk.wait_for(lambda m: m.language == "fr", "home in French")
     french = kiosk.screenshot(name="language-2-home-fr")
-    kiosk.tap(french_home.one(id="home.tiles.ticket"))
+    kiosk.tap(tile(french_home, "ticket"))
     ticket = kiosk.wait_for(lambda m: m.screen == "ticket", "the ticket journey")
     assert ticket.language == "fr"
     after = kiosk.back()
@@ -202,9 +215,9 @@ def test_a_tile_shows_it_is_pressed_while_the_finger_is_down(kiosks: KioskPool) 
     """The first frame after touch-down shows the pressed tile (issue 17, §1.3)."""
     kiosk = kiosks.at(PORTRAIT)
     home = kiosk.go_home("ar")
-    tile = home.one(id="home.tiles.ticket")
-    before = kiosk.screenshot(tile.rect, name="pressed-1-before")
-    kiosk.press(tile)
+    ticket = tile(home, "ticket")
+    before = kiosk.screenshot(ticket.rect, name="pressed-1-before")
+    kiosk.press(ticket)
     try:
         # Once the app is a turn of its loop past the touch, it has drawn all the touch
         # changed (the turn that takes a touch ends with its frame): look then.
@@ -213,7 +226,7 @@ def test_a_tile_shows_it_is_pressed_while_the_finger_is_down(kiosks: KioskPool) 
             "the finger taken",
             settled=False,
         )
-        during = kiosk.screenshot(tile.rect, name="pressed-2-finger-down")
+        during = kiosk.screenshot(ticket.rect, name="pressed-2-finger-down")
         still = kiosk.wait_for(lambda _m: True, "the screen under the finger", settled=False)
     finally:
         kiosk.lift()
@@ -271,7 +284,7 @@ def test_arabic_landscape_home_reads_from_the_right(kiosks: KioskPool) -> None:
     for lang, at_right in (("ar", True), ("fr", False)):
         home = kiosk.go_home(lang)
         picture = kiosk.screenshot(name=f"mirrored-home-{lang}")
-        first, second = home.one(id="home.tiles.ticket"), home.one(id="home.tiles.status")
+        first, second = tile(home, "ticket"), tile(home, "status")
         # The map tells the truth: a tile's area is its own colour, not the background.
         colour, share = dominant_colour(kiosk.screenshot(first.rect))
         background = picture.getpixel((2, 2))

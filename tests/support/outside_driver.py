@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -432,21 +431,29 @@ class OutsideKiosk:
         self.server_pid = _child_running(self.process.pid, "central_server")
 
     def _window_origin(self) -> tuple[int, int] | None:
-        """Where the kiosk's window sits on the display: the one top-level window of the
-        screen's size on a display of its own (its title comes later, and xdotool cannot
-        search a UTF-8 title)."""
-        tree = subprocess.run(
-            ["xwininfo", "-root", "-children"],
-            env={**os.environ, "DISPLAY": self.display},
-            capture_output=True,
-            text=True,
-            timeout=DEADLINE_S,
-            check=False,
-        ).stdout
-        for line in tree.splitlines():
-            placed = re.search(r"\s(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)\s*$", line)
-            if placed and (int(placed[1]), int(placed[2])) == (self.width, self.height):
-                return int(placed[3]), int(placed[4])
+        """Where the kiosk's window sits on the display: the one mapped top-level window of
+        the screen's size on a display of its own (xdotool cannot search its UTF-8 title)."""
+
+        def ask(*args: str) -> str:  # windows come and go while the app starts: no check
+            return subprocess.run(
+                ["xdotool", *args],
+                env={**os.environ, "DISPLAY": self.display},
+                capture_output=True,
+                text=True,
+                timeout=DEADLINE_S,
+                check=False,
+            ).stdout
+
+        def windows(depth: str) -> set[str]:
+            return set(ask("search", "--maxdepth", depth, "--onlyvisible", "--class", "").split())
+
+        root = windows("0")  # the screen itself, as large as the kiosk's window
+        for window in sorted(windows("1") - root):
+            shell = ask("getwindowgeometry", "--shell", window).splitlines()
+            geometry = dict(line.split("=", 1) for line in shell if "=" in line)
+            size = (int(geometry.get("WIDTH", -1)), int(geometry.get("HEIGHT", -1)))
+            if size == (self.width, self.height):
+                return int(geometry["X"]), int(geometry["Y"])
         return None
 
     def stop(self) -> int:
