@@ -11,6 +11,8 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Iterator
 
+from PIL import Image
+
 from kiosk.domain.catalogue import packaged_catalogue
 from tests.outside.conftest import KioskPool
 from tests.support.outside_driver import (
@@ -129,8 +131,11 @@ def overlaps(a: Rect, b: Rect) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def primary_problems(step: str, shown: ScreenMap, required: bool) -> list[str]:
-    """What keeps the step's primary action from being seen whole without scrolling."""
+def primary_problems(
+    step: str, shown: ScreenMap, picture: Image.Image, required: bool
+) -> list[str]:
+    """What keeps the step's primary action from being seen whole without scrolling
+    (`picture`: the window as the display showed it with this map)."""
     primaries = shown.find(role="primary", shown=False)
     if not primaries:
         return (
@@ -149,6 +154,11 @@ def primary_problems(step: str, shown: ScreenMap, required: bool) -> list[str]:
             problems.append(
                 f"{step}: the keyboard {keyboard} covers {primary.text!r} at {primary.rect}"
             )
+        else:
+            left, top, wide, high = primary.rect
+            _colour, share = dominant_colour(picture.crop((left, top, left + wide, top + high)))
+            if share > 0.995:  # one flat colour: no button with its words drawn there
+                problems.append(f"{step}: nothing drawn where {primary.text!r} should be")
     return problems
 
 
@@ -246,8 +256,8 @@ def check_primary_actions(kiosks: KioskPool, size: tuple[int, int]) -> None:
     problems: list[str] = []
     for step, shown, required in walk_every_step(kiosk, "ar"):
         name = step.replace(":", "").replace("'", "").replace(" ", "-")
-        kiosk.screenshot(name=f"primary-{size[0]}x{size[1]}-{name}")
-        problems += primary_problems(step, shown, required)
+        picture = kiosk.screenshot(name=f"primary-{size[0]}x{size[1]}-{name}")
+        problems += primary_problems(step, shown, picture, required)
     assert not problems, "\n".join(problems)
 
 
