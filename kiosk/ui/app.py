@@ -204,7 +204,34 @@ class KioskApp(App):  # type: ignore[misc]
         return screen
 
     def go_home(self, apology: bool = False) -> None:
-        """Back to the start: the session ends, every screen forgets the citizen."""
+        """Back to home: every screen forgets the journey; the citizen's language stays.
+
+        "Back" from a journey's first step and "Done" land here: the same citizen is still
+        in front of the kiosk, so home stays in the language they chose (Arabic home under
+        a French reader's finger moved the language buttons, too). A CAU sign-in ends here
+        all the same: home shows no account, and nothing on home would sign it out later.
+        """
+        self._forget_journeys()
+        self.root.current = "home"
+        self._stale.discard("home")
+        self.screens["home"].refresh_texts()
+        if apology:
+            self.screens["home"].show_notice(self.apology)
+        # Once home is drawn and the citizen has gone: not in the frame of the tap.
+        Clock.schedule_once(lambda _dt: self._release_memory(), RELEASE_MEMORY_AFTER_S)
+
+    def start_over(self, apology: bool = False) -> None:
+        """The visit ends ("start over", inactivity): home in the kiosk's default language."""
+        self._forget_journeys()
+        self.root.current = "home"
+        if self.large_text or self.high_contrast:
+            self._set_display(False, False)  # the citizen who chose them has gone
+        self.set_language(self.context.config.kiosk.default_language)
+        if apology:
+            self.screens["home"].show_notice(self.apology)
+        Clock.schedule_once(lambda _dt: self._release_memory(), RELEASE_MEMORY_AFTER_S)
+
+    def _forget_journeys(self) -> None:
         self._close_still_there()
         self.context.speaker.stop()
         if self.context.session.citizen is not None:
@@ -212,12 +239,6 @@ class KioskApp(App):  # type: ignore[misc]
         for name, screen in self.screens.items():
             screen.reset()  # forgets the state and empties the widgets that showed it
             self._stale.add(name)  # redrawn from that clean state when next shown
-        self.root.current = "home"
-        self.set_language(self.context.config.kiosk.default_language)
-        if apology:
-            self.screens["home"].show_notice(self.apology)
-        # Once home is drawn and the citizen has gone: not in the frame of the tap.
-        Clock.schedule_once(lambda _dt: self._release_memory(), RELEASE_MEMORY_AFTER_S)
 
     def _release_memory(self) -> None:
         if self.root.current != "home":
@@ -233,14 +254,15 @@ class KioskApp(App):  # type: ignore[misc]
 
     def _inactive(self) -> None:
         if self.root.current == "home":
-            if self.large_text or self.high_contrast:
-                self._set_display(False, False)  # the citizen who chose them has gone
+            default = self.context.config.kiosk.default_language
+            if self.large_text or self.high_contrast or self.lang != default:
+                self.start_over()  # the citizen who chose them has gone
             return
         if self.context.session.citizen is not None:
             self._ask_still_there()  # a signed-in citizen may be reading: ask first
         else:
             log.info("inactivity: back to the home screen")
-            self.go_home()
+            self.start_over()
 
     def _ask_still_there(self) -> None:
         plural = plural_translator(self.lang)
@@ -260,7 +282,7 @@ class KioskApp(App):  # type: ignore[misc]
     def _timed_out(self) -> None:
         log.info("inactivity: signed out, back to the home screen")
         self._still_there = None
-        self.go_home()
+        self.start_over()
 
     def _close_still_there(self) -> None:
         if self._still_there is not None:

@@ -93,7 +93,8 @@ class TicketScreen(JourneyScreen):
         self.ticket, self.printed = outcome
         self.step = Step.RESULT
         self.refresh_texts()
-        self._leave = Clock.schedule_once(lambda _dt: self.app.go_home(), RESULT_SHOWN_S)
+        # Left on screen that long, the citizen has gone with their ticket: the visit ends.
+        self._leave = Clock.schedule_once(lambda _dt: self.app.start_over(), RESULT_SHOWN_S)
 
     def _failed(self, error: BaseException) -> None:
         self.step, self.error = Step.FAILED, message_key(error)
