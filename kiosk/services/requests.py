@@ -26,6 +26,7 @@ from kiosk.domain.models import CertificateRequest, Service, ServiceKind
 from kiosk.domain.validation import normalize_cin, normalize_phone
 from kiosk.i18n import LANGUAGES
 from kiosk.services.documents import Receipt
+from kiosk.services.guide import annex_catalogue
 from kiosk.services.tickets import ServiceDisabled, UnknownService
 from offline_cache.clock import utc_now
 from offline_cache.database import CacheError
@@ -161,11 +162,10 @@ class RequestService:
 
     def certificate_services(self) -> tuple[Service, ...]:
         """The certificates a citizen can request here (the annex's disabled ones left out)."""
-        disabled = self._disabled()
         return tuple(
             service
-            for service in self._catalogue
-            if service.kind is ServiceKind.CERTIFICATE and service.code not in disabled
+            for service in annex_catalogue(self._db, self._catalogue)
+            if service.kind is ServiceKind.CERTIFICATE
         )
 
     def offline_services(self) -> tuple[Service, ...]:
@@ -326,7 +326,8 @@ class RequestService:
             raise UnknownService(service_code)
         if service_code in self._disabled():
             raise ServiceDisabled(service_code)
-        return service
+        # The receipt states the annex's own fee and delay, as the request page showed them.
+        return annex_catalogue(self._db, self._catalogue).service(service_code)
 
     def _entries(self, requests: list[CertificateRequest]) -> tuple[HistoryEntry, ...]:
         return tuple(
