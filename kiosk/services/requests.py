@@ -22,9 +22,9 @@ from kiosk.central.errors import (
 )
 from kiosk.central.models import parse_request
 from kiosk.domain.catalogue import Catalogue
-from kiosk.domain.models import CertificateRequest, Service, ServiceKind
+from kiosk.domain.models import CertificateRequest, RequestStatus, Service, ServiceKind
 from kiosk.domain.validation import normalize_cin, normalize_phone
-from kiosk.i18n import LANGUAGES
+from kiosk.i18n import LANGUAGES, N_
 from kiosk.services.documents import Receipt
 from kiosk.services.guide import annex_catalogue
 from kiosk.services.tickets import ServiceDisabled, UnknownService
@@ -80,6 +80,17 @@ class HistoryOutcome(StrEnum):
     CACHED = "cached"  # the server cannot be asked: the last list, "as of" its time
     NEEDS_NETWORK = "needs_network"  # cannot be asked, and never fetched here
     SESSION_EXPIRED = "session_expired"  # the session ended: sign in again, nothing shown
+
+
+# Worded as the tracking page the receipt's QR opens words them (central_server's
+# STATUS_LABELS): one request, one name for its state, on the kiosk and on the phone.
+STATUS_NAMES = {
+    RequestStatus.RECEIVED: N_("Submitted"),
+    RequestStatus.IN_PROGRESS: N_("In progress"),
+    RequestStatus.READY: N_("Ready to collect"),
+    RequestStatus.COLLECTED: N_("Collected"),
+    RequestStatus.REJECTED: N_("Rejected"),
+}
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ def test_my_requests_online_then_as_of_when_the_server_stops(
     history = home.wait_until(lambda: home.app.root.current == "history" and home.screen())
     home.wait_until(lambda: history.view is not None)
     assert any(number in text for text in home.texts())
-    assert "تم التوصل به" in home.texts()  # "received", translated
+    assert "تم الإيداع" in home.texts()  # "received", translated
     home.screenshot("history-ar-portrait")
     ui_server.stop()
     try:

@@ -7,10 +7,9 @@ from typing import Any
 import sqlite_utils
 from kivy.factory import Factory
 
-from kiosk.domain.models import RequestStatus
 from kiosk.i18n import N_
 from kiosk.services.faults import message_key
-from kiosk.services.requests import HistoryOutcome, HistoryView
+from kiosk.services.requests import STATUS_NAMES, HistoryOutcome, HistoryView
 from kiosk.ui.screens.base import BACK, JourneyScreen
 from kiosk.ui.screens.certificate import SIGN_IN_AGAIN
 
@@ -20,13 +19,6 @@ NONE_YET = N_("You have no requests yet.")
 AS_OF = N_("No network: this is the last known list, as of {moment}.")
 FILED = N_("Filed on {date}")
 REASON = N_("Reason given by the administration: {reason}")
-STATUS_NAMES = {
-    RequestStatus.RECEIVED: N_("Received"),
-    RequestStatus.IN_PROGRESS: N_("Being prepared"),
-    RequestStatus.READY: N_("Ready: collect it at the annex"),
-    RequestStatus.COLLECTED: N_("Collected"),
-    RequestStatus.REJECTED: N_("Rejected"),
-}
 DATE_FORMAT = "%d/%m/%Y"
 SCREEN_TIME_FORMAT = "%d/%m/%Y %H:%M"
 
