@@ -9,7 +9,7 @@ import sqlite_utils
 from kivy.factory import Factory
 
 from kiosk.domain.models import Citizen, Service
-from kiosk.i18n import N_
+from kiosk.i18n import N_, ltr_run
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.services.requests import PreparedRequest, SubmitOutcome, SubmitResult
@@ -193,9 +193,9 @@ class CertificateScreen(JourneyScreen):
         citizen = self._citizen()
         texts = {}
         if citizen is not None and citizen.phone_masked:
-            texts["sms"] = self.tr(BY_SMS).format(phone=citizen.phone_masked)
+            texts["sms"] = self.tr(BY_SMS).format(phone=ltr_run(citizen.phone_masked))
         if citizen is not None and citizen.email_masked:
-            texts["email"] = self.tr(BY_EMAIL).format(email=citizen.email_masked)
+            texts["email"] = self.tr(BY_EMAIL).format(email=ltr_run(citizen.email_masked))
         texts["none"] = self.tr(NO_ALERT)
         return texts
 
@@ -214,7 +214,9 @@ class CertificateScreen(JourneyScreen):
         body.add_widget(Factory.KioskLabel(text=fee_text(self.service, self.tr)))
         phone = citizen.phone_masked if citizen else ""
         email = citizen.email_masked if citizen else ""
-        chosen = self.tr(ALERT_CHOSEN[self.alert]).format(phone=phone, email=email)
+        chosen = self.tr(ALERT_CHOSEN[self.alert]).format(
+            phone=ltr_run(phone), email=ltr_run(email)
+        )
         body.add_widget(Factory.KioskLabel(text=chosen))
         send = Factory.BigButton(text=self.tr(SEND))
         send.bind(on_release=lambda _b: self.send())

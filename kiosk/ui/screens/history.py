@@ -7,7 +7,7 @@ from typing import Any
 import sqlite_utils
 from kivy.factory import Factory
 
-from kiosk.i18n import N_
+from kiosk.i18n import N_, ltr_run
 from kiosk.services.faults import message_key
 from kiosk.services.requests import STATUS_NAMES, HistoryOutcome, HistoryView
 from kiosk.ui.screens.base import BACK, JourneyScreen
@@ -87,7 +87,8 @@ class HistoryScreen(JourneyScreen):
             row.ids.service.text = entry.service_name(lang)
             row.ids.status.text = self.tr(STATUS_NAMES[request.status])
             filed = request.created_at.astimezone(zone).strftime(DATE_FORMAT)
-            row.ids.details.text = f"{request.request_number} · {self.tr(FILED).format(date=filed)}"
+            filed_on = self.tr(FILED).format(date=ltr_run(filed))
+            row.ids.details.text = f"{ltr_run(request.request_number)} · {filed_on}"
             if request.status_reason:
                 reason = self.tr(REASON).format(reason=request.status_reason)
                 row.ids.details.text += "\n" + reason

@@ -10,7 +10,7 @@ from kivy.clock import Clock, ClockEvent
 from kivy.factory import Factory
 
 from kiosk.domain.models import Service
-from kiosk.i18n import N_
+from kiosk.i18n import N_, ltr_run
 from kiosk.services.documents import Receipt
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
@@ -206,7 +206,7 @@ class PreRequestScreen(JourneyScreen):
         body.add_widget(Factory.KioskLabel(text=service.name(self.app.lang)))
         body.add_widget(Factory.AlertLabel(text=self.tr(AT_COUNTER)))
         if stored.server_reference:
-            text = self.tr(SERVER_REFERENCE).format(reference=stored.server_reference)
+            text = self.tr(SERVER_REFERENCE).format(reference=ltr_run(stored.server_reference))
             body.add_widget(Factory.KioskLabel(text=text))
         else:
             body.add_widget(Factory.MutedLabel(text=self.tr(SENDING_LATER)))

@@ -20,7 +20,7 @@ from kivy.uix.boxlayout import BoxLayout
 from device_drivers.status import PrinterStatus
 from kiosk.central import DeviceTokenError
 from kiosk.config import Config
-from kiosk.i18n import N_, NP_, plural_translator
+from kiosk.i18n import N_, NP_, ltr_run, plural_translator
 from kiosk.services.connectivity import ServerState
 from kiosk.services.doctor import PrinterCheck
 from kiosk.services.faults import message_key
@@ -471,13 +471,13 @@ class TechnicianScreen(JourneyScreen):
         if not report.scanner_uri:
             section.add_widget(Factory.KioskLabel(text=self.tr(NO_SCANNER)))
             return
-        configured = self.tr(SCANNER_CONFIGURED).format(uri=report.scanner_uri)
+        configured = self.tr(SCANNER_CONFIGURED).format(uri=ltr_run(report.scanner_uri))
         section.add_widget(Factory.KioskLabel(text=configured))
         if self.last_scan is None:
             section.add_widget(Factory.MutedLabel(text=self.tr(SCAN_TO_TEST)))
             return
         kind, value = self.last_scan
-        section.add_widget(Factory.KioskLabel(text=self.tr(LAST_CODE).format(code=value)))
+        section.add_widget(Factory.KioskLabel(text=self.tr(LAST_CODE).format(code=ltr_run(value))))
         name = CODE_KINDS.get(CodeKind(kind), CODE_KINDS[CodeKind.UNKNOWN])
         section.add_widget(Factory.MutedLabel(text=self.tr(name)))
 
@@ -538,12 +538,14 @@ class TechnicianScreen(JourneyScreen):
 
     def _draw_kiosk(self, body: Any, report: TechnicianReport) -> None:
         section = self._section(body, THIS_KIOSK)
-        section.add_widget(Factory.KioskLabel(text=self.tr(VERSION).format(version=report.version)))
         section.add_widget(
-            Factory.KioskLabel(text=self.tr(KIOSK_ID).format(kiosk_id=report.kiosk_id))
+            Factory.KioskLabel(text=self.tr(VERSION).format(version=ltr_run(report.version)))
+        )
+        section.add_widget(
+            Factory.KioskLabel(text=self.tr(KIOSK_ID).format(kiosk_id=ltr_run(report.kiosk_id)))
         )
         if report.config_path == Config.source:
             path = self.tr(NO_CONFIG_FILE)
         else:
-            path = self.tr(CONFIG_FILE).format(path=report.config_path)
+            path = self.tr(CONFIG_FILE).format(path=ltr_run(report.config_path))
         section.add_widget(Factory.KioskLabel(text=path))
