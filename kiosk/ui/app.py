@@ -45,6 +45,10 @@ SIGNING_OUT_IN = NP_(
 )
 STAY = N_("I am still here")
 ESCAPE_KEYS = {27}  # Escape (and Android back), which Kivy would turn into "close the app"
+# Every dp size of the theme was chosen on the 21.5" 1080x1920 reference panel (about 102
+# pixels per inch). `[kiosk] screen_dpi` scales them on another panel, so a 2 cm key
+# stays 2 cm under the finger.
+REFERENCE_DPI = 102
 
 
 class KioskApp(App):  # type: ignore[misc]
@@ -78,9 +82,12 @@ class KioskApp(App):  # type: ignore[misc]
 
     def build(self) -> ScreenManager:
         install_measure_cache()
+        Metrics.density = self.context.config.kiosk.screen_dpi / REFERENCE_DPI
+        # The annex's resting display ([accessibility]): what the kiosk starts with and
+        # returns to once the citizen who changed it has gone.
+        self._apply_display(*self._resting_display())
         for name in ("theme", "widgets", "journey"):
             _load_kv(name)
-        Window.clearcolor = theme.BACKGROUND
         # One keyboard for the whole app, lent to the screen that asks for it: a keyboard
         # per screen kept a hundred-odd keys (and their textures) for each screen visited.
         self.keyboard = OnScreenKeyboard()
@@ -152,11 +159,18 @@ class KioskApp(App):  # type: ignore[misc]
         """White and yellow on black, or back to the standard colours."""
         self._set_display(self.large_text, not self.high_contrast)
 
-    def _set_display(self, large_text: bool, high_contrast: bool) -> None:
+    def _resting_display(self) -> tuple[bool, bool]:
+        accessibility = self.context.config.accessibility
+        return accessibility.large_text, accessibility.high_contrast
+
+    def _apply_display(self, large_text: bool, high_contrast: bool) -> None:
         self.large_text, self.high_contrast = large_text, high_contrast
         Metrics.fontscale = theme.LARGE_TEXT_SCALE if large_text else 1.0
         theme.use_palette("high_contrast" if high_contrast else "standard")
         Window.clearcolor = theme.BACKGROUND
+
+    def _set_display(self, large_text: bool, high_contrast: bool) -> None:
+        self._apply_display(large_text, high_contrast)
         # Sizes and colours are read when widgets are built (kv rules, sp()): build anew.
         current = self.root.current
         for screen in list(self.screens.values()):
@@ -241,8 +255,9 @@ class KioskApp(App):  # type: ignore[misc]
 
     def _inactive(self) -> None:
         if self.root.current == "home":
-            if self.large_text or self.high_contrast:
-                self._set_display(False, False)  # the citizen who chose them has gone
+            resting = self._resting_display()
+            if (self.large_text, self.high_contrast) != resting:
+                self._set_display(*resting)  # the citizen who changed them has gone
             return
         if self.context.session.citizen is not None:
             self._ask_still_there()  # a signed-in citizen may be reading: ask first
