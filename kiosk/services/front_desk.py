@@ -25,7 +25,7 @@ from kiosk.services.requests import (
     SubmitOutcome,
     SubmitResult,
 )
-from kiosk.services.scanning import ScannerService
+from kiosk.services.scanning import ScannedCode, ScannerService
 from kiosk.services.session import SessionHolder, SignInOutcome
 from kiosk.services.speech import Speaker
 from kiosk.services.status import StatusLookup, StatusService
@@ -72,6 +72,29 @@ class AppContext:
     def open_front_desk(self) -> FrontDesk:
         """A front desk for the calling thread (its cache connection opens on first use)."""
         return FrontDesk(self)
+
+    # --- background threads: the sync worker and the scanner --------------------------
+
+    def start_background(
+        self,
+        on_connectivity: Callable[[ConnectivitySnapshot], None],
+        on_scan: Callable[[ScannedCode], None],
+    ) -> None:
+        """Start syncing and listening to the scanner; both call back on their own threads."""
+        if self.sync is not None:
+            self.sync.worker.add_listener(on_connectivity)
+            self.sync.start()
+        if self.scanner is not None:
+            self.scanner.listen(on_scan)
+            self.scanner.start()
+
+    def stop_background(self) -> None:
+        """Silence the speaker, stop syncing (joins the thread) and the scanner."""
+        self.speaker.close()
+        if self.sync is not None:
+            self.sync.stop()
+        if self.scanner is not None:
+            self.scanner.stop()
 
     # --- connectivity: read and nudged from the UI thread, never blocking ---------------
 

@@ -102,20 +102,11 @@ class KioskApp(App):  # type: ignore[misc]
         Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard)
         Window.bind(on_touch_down=self._on_touch)
         ExceptionManager.add_handler(_KeepRunning(self))
-        if self.context.sync is not None:
-            self.context.sync.worker.add_listener(self._on_connectivity)
-            self.context.sync.start()
-        if self.context.scanner is not None:
-            self.context.scanner.listen(self._on_scan)
-            self.context.scanner.start()
+        self.context.start_background(self._on_connectivity, self._on_scan)
         return manager
 
     def on_stop(self) -> None:
-        self.context.speaker.close()
-        if self.context.sync is not None:
-            self.context.sync.stop()
-        if self.context.scanner is not None:
-            self.context.scanner.stop()
+        self.context.stop_background()
         self.worker.shutdown()
 
     # --- language -------------------------------------------------------------------------
