@@ -54,8 +54,8 @@ class KioskSection:
     # there?"), then is signed out and every screen forgets them.
     signout_warning_s: int = 20
     pin_length: int = 6
-    # Pixels per inch of the touchscreen (a 21.5" 1080x1920 panel: about 102), so that
-    # touch targets can be checked in centimetres.
+    # Pixels per inch of the touchscreen (a 21.5" 1080x1920 panel: about 102). The UI's
+    # sizes are scaled by screen_dpi / 102, so touch targets keep their size in centimetres.
     screen_dpi: int = 102
 
     def annex_name_in(self, lang: str) -> str:
@@ -127,11 +127,10 @@ class TechnicianSection:
 
 @dataclass(frozen=True)
 class AccessibilitySection:
-    """Defaults that help citizens who see or read with difficulty."""
+    """The display the kiosk starts with and returns to when a citizen who changed it leaves."""
 
     large_text: bool = False
     high_contrast: bool = False
-    sounds: bool = True
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlite_utils
 from kivy.factory import Factory
 
 from kiosk.i18n import N_, ltr_run
@@ -38,14 +37,9 @@ class HistoryScreen(JourneyScreen):
     def on_pre_enter(self, *_args: Any) -> None:
         self.view, self.loading = None, True
         self.refresh_texts()
-        context = self.app.context
-        citizen = context.session.citizen
+        citizen = self.app.context.session.citizen
         citizen_id = citizen.citizen_id if citizen else ""
-
-        def read(db: sqlite_utils.Database) -> HistoryView:
-            return context.requests(db).history(context.session.token(), citizen_id)
-
-        self.app.worker.run(read, self._loaded, self._fault)
+        self.run_job(lambda desk: desk.history(citizen_id), self._loaded, self._fault)
 
     def _loaded(self, view: HistoryView) -> None:
         if not self.loading:
