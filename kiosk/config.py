@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -15,6 +16,8 @@ from device_drivers.profiles import PROFILES
 from kiosk.domain.tickets import STANDALONE_SPACE
 from kiosk.domain.tracking import effective_tracking_base
 from kiosk.i18n import LANGUAGES
+
+log = logging.getLogger(__name__)
 
 SYSTEM_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 DEFAULT_TECHNICIAN_PIN_FILE = Path("/etc/kiosk/technician-pin")
@@ -258,6 +261,10 @@ def _coerce(key: str, raw: object, default: object) -> object:
     return raw
 
 
+# Keys an earlier version read and this one does not: ignored with a warning, not refused.
+RETIRED_KEYS = frozenset({"accessibility.sounds"})
+
+
 def _message(key: str, value: object, expected: str) -> str:
     return f"{key} = {value!r}: expected {expected}"
 
@@ -270,6 +277,10 @@ def _build_section(name: str, section_type: type[Any], raw: object) -> Any:
     values: dict[str, object] = {}
     for key, value in raw.items():
         dotted = f"{name}.{key}"
+        if dotted in RETIRED_KEYS:
+            # A file written for an earlier version must not keep the kiosk from starting.
+            log.warning("config: %s is no longer used and is ignored", dotted)
+            continue
         if key not in known:
             raise ConfigError(
                 f"{dotted}: unknown key (known keys in [{name}]: {', '.join(sorted(known))})"
