@@ -56,9 +56,18 @@ def catalogue_for(connection: sqlite3.Connection, annex_id: str) -> dict[str, An
             (annex_id,),
         )
     ]
+    names = {
+        row["language"]: row["name"]
+        for row in connection.execute(
+            "SELECT language, name FROM annex_names WHERE annex_id = ? ORDER BY language",
+            (annex_id,),
+        )
+    }
     return {
         "annex_id": annex_id,
         "annex_name": annex["name"],
+        # The kiosk's home names the annex as its tracking pages and messages do.
+        "annex_names": names,
         "revision": annex["catalogue_revision"],
         "overrides": overrides,
         "disabled": disabled,

@@ -152,6 +152,8 @@ class ServiceOverride(BaseModel):
 class Catalogue(BaseModel):
     annex_id: str
     annex_name: str
+    # The annex's name by language (ar, zgh, en...): its own (French) name is annex_name.
+    annex_names: dict[str, str] = {}
     revision: int
     overrides: dict[str, ServiceOverride]
     disabled: list[str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -15,6 +16,8 @@ from device_drivers.profiles import PROFILES
 from kiosk.domain.tickets import STANDALONE_SPACE
 from kiosk.domain.tracking import effective_tracking_base
 from kiosk.i18n import LANGUAGES
+
+log = logging.getLogger(__name__)
 
 SYSTEM_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 DEFAULT_TECHNICIAN_PIN_FILE = Path("/etc/kiosk/technician-pin")
@@ -54,8 +57,8 @@ class KioskSection:
     # there?"), then is signed out and every screen forgets them.
     signout_warning_s: int = 20
     pin_length: int = 6
-    # Pixels per inch of the touchscreen (a 21.5" 1080x1920 panel: about 102), so that
-    # touch targets can be checked in centimetres.
+    # Pixels per inch of the touchscreen (a 21.5" 1080x1920 panel: about 102). The UI's
+    # sizes are scaled by screen_dpi / 102, so touch targets keep their size in centimetres.
     screen_dpi: int = 102
 
     def annex_name_in(self, lang: str) -> str:
@@ -127,11 +130,10 @@ class TechnicianSection:
 
 @dataclass(frozen=True)
 class AccessibilitySection:
-    """Defaults that help citizens who see or read with difficulty."""
+    """The display the kiosk starts with and returns to when a citizen who changed it leaves."""
 
     large_text: bool = False
     high_contrast: bool = False
-    sounds: bool = True
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,10 @@ def _coerce(key: str, raw: object, default: object) -> object:
     return raw
 
 
+# Keys an earlier version read and this one does not: ignored with a warning, not refused.
+RETIRED_KEYS = frozenset({"accessibility.sounds"})
+
+
 def _message(key: str, value: object, expected: str) -> str:
     return f"{key} = {value!r}: expected {expected}"
 
@@ -271,6 +277,10 @@ def _build_section(name: str, section_type: type[Any], raw: object) -> Any:
     values: dict[str, object] = {}
     for key, value in raw.items():
         dotted = f"{name}.{key}"
+        if dotted in RETIRED_KEYS:
+            # A file written for an earlier version must not keep the kiosk from starting.
+            log.warning("config: %s is no longer used and is ignored", dotted)
+            continue
         if key not in known:
             raise ConfigError(
                 f"{dotted}: unknown key (known keys in [{name}]: {', '.join(sorted(known))})"

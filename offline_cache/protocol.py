@@ -153,12 +153,15 @@ class CatalogueOverrides:
     overrides: Mapping[str, ServiceOverride]
     disabled: tuple[str, ...]
     etag: str | None
+    # The annex's name by language, as its tracking pages give it (none from older servers).
+    annex_names: Mapping[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """The body as the contract defines it (what the guide service reads back)."""
         return {
             "annex_id": self.annex_id,
             "annex_name": self.annex_name,
+            "annex_names": dict(self.annex_names),
             "revision": self.revision,
             "overrides": {code: item.as_json() for code, item in self.overrides.items()},
             "disabled": list(self.disabled),

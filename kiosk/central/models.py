@@ -184,6 +184,8 @@ def parse_catalogue(raw: object, etag: str | None) -> CatalogueOverrides:
         overrides={code: _service_override(overrides.obj(code)) for code in overrides.names()},
         disabled=tuple(_strings(fields, "disabled")),
         etag=etag,
+        # Optional: a server from before names by language sends none.
+        annex_names=fields.texts("annex_names") if fields.has("annex_names") else {},
     )
 
 

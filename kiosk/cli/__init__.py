@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from kiosk.config import ConfigError
 from kiosk.logs import configure_logging
-from offline_cache.database import CacheError, cache_error
+from kiosk.services.faults import CacheError, cache_error
 
 # Each module defines `register(subparsers)`, which adds its subcommand and sets `handler`.
 COMMAND_MODULES = (

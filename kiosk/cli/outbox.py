@@ -6,23 +6,17 @@ import argparse
 import errno
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kiosk.central import DeviceTokenError
-from kiosk.central.client import load_device_token
 from kiosk.config import load_config
 from kiosk.domain.validation import mask_cin, mask_phone
-from offline_cache.bundle import BundleWritten, write_bundle
-from offline_cache.database import CacheError, cache_error, connect, migrate, open_cache_readonly
-from offline_cache.outbox import Outbox, OutboxItem, OutboxStatus
-
-WAITING = (OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT, OutboxStatus.FAILED)
-MAX_ROWS = 1_000_000
+from kiosk.services.faults import DeviceTokenError
+from kiosk.services.maintenance import seal_bundle, waiting_items
+from kiosk.services.records import BundleWritten, OutboxItem, OutboxStatus
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -79,14 +73,7 @@ def masked(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _waiting_items(config_path: str | None) -> list[OutboxItem]:
-    config = load_config(config_path)
-    # Read-only: listing must not recover or reset anything the app is sending, and must
-    # work on a cache carried on read-only media.
-    db = open_cache_readonly(config.cache.path)
-    try:
-        return Outbox(db).items(WAITING, limit=MAX_ROWS)
-    finally:
-        db.conn.close()
+    return waiting_items(load_config(config_path))
 
 
 def write_private(path: Path, text: str) -> None:
@@ -156,21 +143,7 @@ def handle_export(args: argparse.Namespace) -> int:
 
 
 def _bundle(config_path: str | None, out: Path, new_only: bool) -> BundleWritten | None:
-    config = load_config(config_path)
-    token = load_device_token(config.server.device_token_file)
-    path = Path(config.cache.path)
-    if not path.is_file():
-        raise CacheError(f"{path}: no cache file there (check [cache] path)")
-    # Not open_cache: that would put back rows the running kiosk has in flight. Migrating
-    # is safe beside it (each step re-checks the version under the write lock).
-    db = connect(path)
-    try:
-        migrate(db)
-        return write_bundle(db, out, token, new_only=new_only)
-    except sqlite3.Error as exc:
-        raise cache_error(exc, path) from exc
-    finally:
-        db.conn.close()
+    return seal_bundle(load_config(config_path), out, new_only)
 
 
 def handle_bundle(args: argparse.Namespace) -> int:

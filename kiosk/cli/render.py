@@ -7,8 +7,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from device_drivers.preview import render_preview
-from device_drivers.profiles import profile_named
 from kiosk.config import load_config
 from kiosk.domain.catalogue import packaged_catalogue
 from kiosk.i18n import LANGUAGES
@@ -19,6 +17,7 @@ from kiosk.services.documents import (
     sample_ticket,
     ticket_document,
 )
+from kiosk.services.maintenance import preview
 
 EXIT_USAGE = 2
 
@@ -68,7 +67,7 @@ def handle(args: argparse.Namespace) -> int:
     else:
         receipt = sample_receipt(args.lang, now, pre_request=args.offline)
         document = receipt_document(receipt, catalogue.service(receipt.service_code), context)
-    profile = profile_named(f"{'basic' if args.basic else 'generic'}-{args.width}")
-    render_preview(document, profile).save(args.png, format="PNG", optimize=True)
+    profile = f"{'basic' if args.basic else 'generic'}-{args.width}"
+    preview(document, profile).save(args.png, format="PNG", optimize=True)
     print(args.png)
     return 0

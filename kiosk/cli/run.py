@@ -48,8 +48,8 @@ def run_app(config: Config, windowed: bool, size: tuple[int, int]) -> int:
     # ends it at once, which the cache is built to survive.
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     prepare_kivy(Path(config.cache.path).parent, windowed, size)
+    from kiosk.services.front_desk import AppContext
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.context import AppContext
 
     try:
         KioskApp(AppContext.from_config(config), kiosk_mode=not windowed).run()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kiosk.central import DeviceTokenError
 from kiosk.config import load_config
 from kiosk.domain.catalogue import CatalogueError, packaged_catalogue
-from kiosk.services.wiring import build_client, build_engine
-from offline_cache.outbox import OutboxStatus
-from offline_cache.sync import ConnectivityState, SyncReport
+from kiosk.services.faults import DeviceTokenError
+from kiosk.services.maintenance import sync_once
+from kiosk.services.records import ConnectivityState, OutboxStatus, SyncReport
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,21 +29,14 @@ def handle(args: argparse.Namespace) -> int:
         print("kiosk sync: no server configured ([server] url is empty)", file=sys.stderr)
         return 1
     try:
-        client = build_client(config)
-    except DeviceTokenError as exc:
-        print(f"kiosk sync: {exc.detail}", file=sys.stderr)
-        return 1
-    try:
         families = sorted(packaged_catalogue().families)
     except (CatalogueError, OSError, ValueError):
         families = []  # still push and pull; blocks are leased for families seen today
-    engine = build_engine(config, client, families)
     try:
-        report = engine.run_once(retry_now=True)
-        counts = engine.outbox_counts()
-    finally:
-        engine.close()
-        client.close()
+        report, counts = sync_once(config, families)
+    except DeviceTokenError as exc:
+        print(f"kiosk sync: {exc.detail}", file=sys.stderr)
+        return 1
     for line in describe(report, counts):
         print(line)
     return 0 if report.state is ConnectivityState.ONLINE else 1

@@ -10,18 +10,13 @@ import sys
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.config import Config, load_config
+from kiosk.config import load_config
 from kiosk.domain.catalogue import packaged_catalogue
 from kiosk.domain.tickets import TicketNumbersExhausted
 from kiosk.i18n import LANGUAGES
+from kiosk.services.maintenance import issue_ticket
 from kiosk.services.printing import PrintingService
-from kiosk.services.tickets import (
-    OnlineAllocator,
-    ServiceDisabled,
-    TicketService,
-    UnknownService,
-)
-from offline_cache.database import open_cache
+from kiosk.services.tickets import ServiceDisabled, UnknownService
 
 log = logging.getLogger(__name__)
 EXIT_NO_NUMBER = 1
@@ -37,21 +32,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--lang", choices=LANGUAGES, help="default: kiosk.default_language")
     parser.add_argument("--list", action="store_true", help="list the service codes and exit")
     parser.set_defaults(handler=handle, parser=parser)
-
-
-def online_allocator(config: Config) -> OnlineAllocator | None:
-    """The server's numbering when a server and a device token are configured, else None."""
-    if not config.server.url:
-        return None
-    from kiosk.central import DeviceTokenError
-    from kiosk.services.connectivity import ServerTicketAllocator
-    from kiosk.services.wiring import build_client
-
-    try:
-        return ServerTicketAllocator(build_client(config))
-    except DeviceTokenError as exc:
-        log.warning("numbering tickets locally: %s", exc)
-        return None
 
 
 def _json_value(value: object) -> Any:
@@ -72,39 +52,29 @@ def handle(args: argparse.Namespace) -> int:
         args.parser.error("a SERVICE_CODE is required (or --list)")
     # Built before the ticket is issued: a bad printer URI must not leave an unprinted ticket.
     printing = PrintingService.from_config(config, catalogue)
-    db = open_cache(config.cache.path)
+    lang = args.lang or config.kiosk.default_language
     try:
-        tickets = TicketService(
-            db,
-            catalogue,
-            config.zone,
-            (config.tickets.standalone_start, config.tickets.standalone_end),
-            online=online_allocator(config),
+        ticket = issue_ticket(config, catalogue, args.service, lang)
+    except ServiceDisabled:
+        print(
+            f"kiosk: {args.service} is disabled at this annex (the server's catalogue); "
+            "no ticket issued",
+            file=sys.stderr,
         )
-        try:
-            ticket = tickets.issue(args.service, args.lang or config.kiosk.default_language)
-        except ServiceDisabled:
-            print(
-                f"kiosk: {args.service} is disabled at this annex (the server's catalogue); "
-                "no ticket issued",
-                file=sys.stderr,
-            )
-            return EXIT_UNKNOWN_SERVICE
-        except UnknownService:
-            print(
-                f"kiosk: unknown service code {args.service!r}; `kiosk ticket --list` shows them",
-                file=sys.stderr,
-            )
-            return EXIT_UNKNOWN_SERVICE
-        except TicketNumbersExhausted as exc:
-            print(
-                f"kiosk: no ticket issued ({exc}): {exc.message_key} "
-                "Widen [tickets] standalone_start..standalone_end or connect the server.",
-                file=sys.stderr,
-            )
-            return EXIT_NO_NUMBER
-    finally:
-        db.conn.close()
+        return EXIT_UNKNOWN_SERVICE
+    except UnknownService:
+        print(
+            f"kiosk: unknown service code {args.service!r}; `kiosk ticket --list` shows them",
+            file=sys.stderr,
+        )
+        return EXIT_UNKNOWN_SERVICE
+    except TicketNumbersExhausted as exc:
+        print(
+            f"kiosk: no ticket issued ({exc}): {exc.message_key} "
+            "Widen [tickets] standalone_start..standalone_end or connect the server.",
+            file=sys.stderr,
+        )
+        return EXIT_NO_NUMBER
     result = printing.print_ticket(ticket)
     record = {key: _json_value(value) for key, value in dataclasses.asdict(ticket).items()}
     record["printed"] = result.printed

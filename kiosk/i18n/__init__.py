@@ -39,6 +39,16 @@ def NP_(singular: str, plural: str) -> Plural:
     return Plural(singular, plural)
 
 
+def ltr_run(text: str) -> str:
+    """`text` kept left to right inside any line: a phone, a reference, a path, a URI.
+
+    Wrapped in Unicode isolates (LRI ... PDI), which the bidi algorithm lays out as one
+    left-to-right unit: in an Arabic line "+2126******01" otherwise came out
+    "01******2126+" and "/tmp/kiosk.toml" as "tmp/kiosk.toml/". Invisible in any language.
+    """
+    return f"\u2066{text}\u2069" if text else text
+
+
 def is_rtl(lang: str) -> bool:
     """Whether the language is written right to left."""
     return lang in RTL_LANGUAGES

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from kiosk.central import DeviceTokenError
 from kiosk.i18n import N_
 from offline_cache.database import (
     CacheDamaged,
@@ -23,6 +24,15 @@ _CACHE_MESSAGES: dict[type[CacheError], str] = {
     CacheReadOnly: N_("This kiosk cannot save anything. Please ask at the reception desk."),
 }
 GENERIC_MESSAGE = N_("Sorry, something went wrong. Please try again or ask at the reception desk.")
+
+
+__all__ = [
+    "GENERIC_MESSAGE",
+    "CacheError",
+    "DeviceTokenError",
+    "cache_error",
+    "message_key",
+]
 
 
 def message_key(error: BaseException) -> str:

@@ -26,10 +26,21 @@ def _fingerprint(catalogue: Catalogue) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def annex_catalogue(db: sqlite_utils.Database, base: Catalogue) -> Catalogue:
+    """`base` as this annex runs it: the server's last fees, delays and documents applied.
+
+    The one source of what the kiosk says about a service: the guide's page, the request
+    page and the receipt all read it, so they never give two delays for one procedure.
+    """
+    overrides = GuideStore(db).overrides()
+    return base.with_overrides(overrides.get("overrides", {}), list(overrides.get("disabled", [])))
+
+
 class GuideService:
     """Current catalogue (packaged + overrides) and its full-text search."""
 
     def __init__(self, db: sqlite_utils.Database, base: Catalogue | None = None) -> None:
+        self._db = db
         self._store = GuideStore(db)
         self._base = base or packaged_catalogue()
         self.catalogue = self._base
@@ -37,10 +48,7 @@ class GuideService:
 
     def refresh(self) -> bool:
         """Apply the overrides last synced and reindex if anything changed; True if it did."""
-        overrides = self._store.overrides()
-        self.catalogue = self._base.with_overrides(
-            overrides.get("overrides", {}), list(overrides.get("disabled", []))
-        )
+        self.catalogue = annex_catalogue(self._db, self._base)
         fingerprint = _fingerprint(self.catalogue)
         if self._store.fingerprint() == fingerprint:
             return False

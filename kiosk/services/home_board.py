@@ -12,6 +12,7 @@ import sqlite_utils
 
 from kiosk.domain.models import localized
 from offline_cache.clock import parse_iso, utc_now
+from offline_cache.guide import GuideStore
 
 # Queue figures older than this say nothing true about the hall any more.
 QUEUE_STALE_AFTER = timedelta(minutes=15)
@@ -32,6 +33,17 @@ class HomeBoard:
     def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = utc_now) -> None:
         self._db = db
         self._clock = clock
+
+    def annex_name(self, lang: str) -> str | None:
+        """The annex's name in `lang` as the server last gave it (else its own), or None.
+
+        The server names the annex on its tracking pages, display and messages; home uses
+        the same name once a sync brought it, and the configured one before that.
+        """
+        catalogue = GuideStore(self._db).overrides()
+        names = catalogue.get("annex_names") or {}
+        named = names.get(lang) or catalogue.get("annex_name")
+        return str(named) if named else None
 
     def announcements(self, lang: str) -> list[str]:
         """Notices in force now, in `lang` (else French, else any), oldest first."""

@@ -22,10 +22,11 @@ from kiosk.central.errors import (
 )
 from kiosk.central.models import parse_request
 from kiosk.domain.catalogue import Catalogue
-from kiosk.domain.models import CertificateRequest, Service, ServiceKind
+from kiosk.domain.models import CertificateRequest, RequestStatus, Service, ServiceKind
 from kiosk.domain.validation import normalize_cin, normalize_phone
-from kiosk.i18n import LANGUAGES
+from kiosk.i18n import LANGUAGES, N_
 from kiosk.services.documents import Receipt
+from kiosk.services.guide import annex_catalogue
 from kiosk.services.tickets import ServiceDisabled, UnknownService
 from offline_cache.clock import utc_now
 from offline_cache.database import CacheError
@@ -79,6 +80,17 @@ class HistoryOutcome(StrEnum):
     CACHED = "cached"  # the server cannot be asked: the last list, "as of" its time
     NEEDS_NETWORK = "needs_network"  # cannot be asked, and never fetched here
     SESSION_EXPIRED = "session_expired"  # the session ended: sign in again, nothing shown
+
+
+# Worded as the tracking page the receipt's QR opens words them (central_server's
+# STATUS_LABELS): one request, one name for its state, on the kiosk and on the phone.
+STATUS_NAMES = {
+    RequestStatus.RECEIVED: N_("Submitted"),
+    RequestStatus.IN_PROGRESS: N_("In progress"),
+    RequestStatus.READY: N_("Ready to collect"),
+    RequestStatus.COLLECTED: N_("Collected"),
+    RequestStatus.REJECTED: N_("Rejected"),
+}
 
 
 @dataclass(frozen=True)
@@ -161,11 +173,10 @@ class RequestService:
 
     def certificate_services(self) -> tuple[Service, ...]:
         """The certificates a citizen can request here (the annex's disabled ones left out)."""
-        disabled = self._disabled()
         return tuple(
             service
-            for service in self._catalogue
-            if service.kind is ServiceKind.CERTIFICATE and service.code not in disabled
+            for service in annex_catalogue(self._db, self._catalogue)
+            if service.kind is ServiceKind.CERTIFICATE
         )
 
     def offline_services(self) -> tuple[Service, ...]:
@@ -326,7 +337,8 @@ class RequestService:
             raise UnknownService(service_code)
         if service_code in self._disabled():
             raise ServiceDisabled(service_code)
-        return service
+        # The receipt states the annex's own fee and delay, as the request page showed them.
+        return annex_catalogue(self._db, self._catalogue).service(service_code)
 
     def _entries(self, requests: list[CertificateRequest]) -> tuple[HistoryEntry, ...]:
         return tuple(

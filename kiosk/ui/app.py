@@ -18,12 +18,14 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.i18n import N_, NP_, is_rtl, plural_translator, translator
 from kiosk.services.faults import GENERIC_MESSAGE
+from kiosk.services.front_desk import AppContext
+from kiosk.services.records import ConnectivitySnapshot
 from kiosk.services.scanning import ScannedCode
 from kiosk.ui import theme
-from kiosk.ui.context import AppContext
 from kiosk.ui.memory import release_free_memory
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.ticket import TicketScreen
 from kiosk.ui.service_manager import report_to_systemd
 from kiosk.ui.text import forget_fonts, install_measure_cache, set_paragraph_direction
 from kiosk.ui.widget_map import install_widget_map
@@ -31,7 +33,6 @@ from kiosk.ui.widgets.aligned_label import AlignedLabel  # noqa: F401  (kv/theme
 from kiosk.ui.widgets.countdown import StillThereDialog
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.worker import Worker
-from offline_cache.sync import ConnectivitySnapshot
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ SIGNING_OUT_IN = NP_(
 )
 STAY = N_("I am still here")
 ESCAPE_KEYS = {27}  # Escape (and Android back), which Kivy would turn into "close the app"
+# Every dp size of the theme was chosen on the 21.5" 1080x1920 reference panel (about 102
+# pixels per inch). `[kiosk] screen_dpi` scales them on another panel, so a 2 cm key
+# stays 2 cm under the finger.
+REFERENCE_DPI = 102
 
 
 class KioskApp(App):  # type: ignore[misc]
@@ -63,12 +68,11 @@ class KioskApp(App):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.context = context
         self.kiosk_mode = kiosk_mode
-        self.worker = Worker(context.config.cache.path)
+        self.worker = Worker(context.open_front_desk)
         self.title = "GAU Kiosk"
         self._inactivity: ClockEvent | None = None
         self._still_there: StillThereDialog | None = None
         self.screens: dict[str, KioskScreen] = {}
-        self._stale: set[str] = set()  # built screens still drawn in an earlier language
         self.apology = ""
         # The kv rules read these while the screens are built: they must name a font already.
         start = context.config.kiosk.default_language
@@ -79,9 +83,12 @@ class KioskApp(App):  # type: ignore[misc]
 
     def build(self) -> ScreenManager:
         install_measure_cache()
+        Metrics.density = self.context.config.kiosk.screen_dpi / REFERENCE_DPI
+        # The annex's resting display ([accessibility]): what the kiosk starts with and
+        # returns to once the citizen who changed it has gone.
+        self._apply_display(*self._resting_display())
         for name in ("theme", "widgets", "journey"):
             _load_kv(name)
-        Window.clearcolor = theme.BACKGROUND
         # One keyboard for the whole app, lent to the screen that asks for it: a keyboard
         # per screen kept a hundred-odd keys (and their textures) for each screen visited.
         self.keyboard = OnScreenKeyboard()
@@ -96,21 +103,12 @@ class KioskApp(App):  # type: ignore[misc]
         Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard)
         Window.bind(on_touch_down=self._on_touch)
         ExceptionManager.add_handler(_KeepRunning(self))
-        if self.context.sync is not None:
-            self.context.sync.worker.add_listener(self._on_connectivity)
-            self.context.sync.start()
-        if self.context.scanner is not None:
-            self.context.scanner.listen(self._on_scan)
-            self.context.scanner.start()
+        self.context.start_background(self._on_connectivity, self._on_scan)
         install_widget_map(self)  # only with $KIOSK_WIDGET_MAP: where things are, for tests
         return manager
 
     def on_stop(self) -> None:
-        self.context.speaker.close()
-        if self.context.sync is not None:
-            self.context.sync.stop()
-        if self.context.scanner is not None:
-            self.context.scanner.stop()
+        self.context.stop_background()
         self.worker.shutdown()
 
     # --- language -------------------------------------------------------------------------
@@ -120,20 +118,16 @@ class KioskApp(App):  # type: ignore[misc]
         return translator(self.lang)(message)
 
     def set_language(self, lang: str) -> None:
-        """Switch language and redraw every screen in place: the journey goes on."""
-        self.lang = lang
-        self.rtl = is_rtl(lang)
-        set_paragraph_direction(self.rtl)
-        self.halign = "right" if self.rtl else "left"
+        """Switch language; every screen bound to `lang` redraws itself, the journey goes on."""
+        rtl = is_rtl(lang)
+        self.rtl = rtl
+        set_paragraph_direction(rtl)
+        self.halign = "right" if rtl else "left"
         self.font_regular = theme.font_path(lang)
         self.font_bold = theme.font_path(lang, bold=True)
-        self.apology = self.tr(GENERIC_MESSAGE)
-        # The screen in front is redrawn now; the others when they are next shown.
-        for name, screen in self.screens.items():
-            if name == self.root.current:
-                screen.refresh_texts()
-            else:
-                self._stale.add(name)
+        self.apology = translator(lang)(GENERIC_MESSAGE)
+        # Last: the screens redraw when `lang` changes, and read direction and fonts then.
+        self.lang = lang
 
     def choose_language(self, lang: str) -> None:
         """A citizen's choice: the screen redraws in `lang` and, where a voice exists, says so."""
@@ -158,18 +152,24 @@ class KioskApp(App):  # type: ignore[misc]
         """White and yellow on black, or back to the standard colours."""
         self._set_display(self.large_text, not self.high_contrast)
 
-    def _set_display(self, large_text: bool, high_contrast: bool) -> None:
+    def _resting_display(self) -> tuple[bool, bool]:
+        accessibility = self.context.config.accessibility
+        return accessibility.large_text, accessibility.high_contrast
+
+    def _apply_display(self, large_text: bool, high_contrast: bool) -> None:
         self.large_text, self.high_contrast = large_text, high_contrast
         Metrics.fontscale = theme.LARGE_TEXT_SCALE if large_text else 1.0
         theme.use_palette("high_contrast" if high_contrast else "standard")
         Window.clearcolor = theme.BACKGROUND
+
+    def _set_display(self, large_text: bool, high_contrast: bool) -> None:
+        self._apply_display(large_text, high_contrast)
         # Sizes and colours are read when widgets are built (kv rules, sp()): build anew.
         current = self.root.current
         for screen in list(self.screens.values()):
             screen.dispose()
             self.root.remove_widget(screen)
         self.screens.clear()
-        self._stale.clear()
         self.screen("home")
         self.show(current)
         Clock.schedule_once(self._build_next_screen, PREBUILD_GAP_S)
@@ -198,28 +198,61 @@ class KioskApp(App):  # type: ignore[misc]
     def show(self, name: str) -> KioskScreen:
         """Show a screen (its journey state is kept until `go_home`) and return it."""
         screen = self.screen(name)
-        if name in self._stale:
-            self._stale.discard(name)
-            screen.refresh_texts()
+        screen.refresh_if_stale()
         self.root.current = name
         self._restart_inactivity()
         return screen
 
     def go_home(self, apology: bool = False) -> None:
-        """Back to the start: the session ends, every screen forgets the citizen."""
-        self._close_still_there()
-        self.context.speaker.stop()
-        if self.context.session.citizen is not None:
-            self._end_session()
-        for name, screen in self.screens.items():
-            screen.reset()  # forgets the state and empties the widgets that showed it
-            self._stale.add(name)  # redrawn from that clean state when next shown
+        """Back to home: every screen forgets the journey; the citizen's language stays.
+
+        "Back" from a journey's first step and "Done" land here: the same citizen is still
+        in front of the kiosk, so home stays in the language they chose (Arabic home under
+        a French reader's finger moved the language buttons, too). A CAU sign-in ends here
+        all the same: home shows no account, and nothing on home would sign it out later.
+        """
+        self._forget_journeys()
         self.root.current = "home"
-        self.set_language(self.context.config.kiosk.default_language)
+        self.screens["home"].refresh_if_stale()
         if apology:
             self.screens["home"].show_notice(self.apology)
         # Once home is drawn and the citizen has gone: not in the frame of the tap.
         Clock.schedule_once(lambda _dt: self._release_memory(), RELEASE_MEMORY_AFTER_S)
+
+    def start_over(self, apology: bool = False) -> None:
+        """The visit ends ("start over", inactivity): home in the kiosk's default language."""
+        self._forget_journeys()
+        self.root.current = "home"
+        resting = self._resting_display()
+        if (self.large_text, self.high_contrast) != resting:
+            self._set_display(*resting)  # the citizen who changed them has gone
+        self.set_language(self.context.config.kiosk.default_language)
+        self.screens["home"].refresh_if_stale()  # when the language did not change
+        if apology:
+            self.screens["home"].show_notice(self.apology)
+        Clock.schedule_once(lambda _dt: self._release_memory(), RELEASE_MEMORY_AFTER_S)
+
+    def _forget_journeys(self) -> None:
+        self._close_still_there()
+        self.context.speaker.stop()
+        if self.context.session.citizen is not None:
+            self._end_session()
+        for screen in self.screens.values():
+            screen.forget_jobs()  # an answer still on its way is not for the next citizen
+            screen.reset()  # forgets the state and empties the widgets that showed it
+            screen.mark_stale()  # redrawn from that clean state when next shown
+
+    # --- hand-overs between sibling screens ------------------------------------------------
+
+    def take_ticket_for(self, service_code: str) -> None:
+        """The ticket journey, straight to issuing a ticket for `service_code` (from the guide)."""
+        ticket = self.show("ticket")
+        assert isinstance(ticket, TicketScreen)
+        ticket.choose_service(service_code)
+
+    def open_with_scan(self, name: str, kind: str, value: str) -> None:
+        """Open the journey `name` with a code the scanner read on another screen."""
+        self.show(name).on_scan(kind, value)
 
     def _release_memory(self) -> None:
         if self.root.current != "home":
@@ -235,14 +268,17 @@ class KioskApp(App):  # type: ignore[misc]
 
     def _inactive(self) -> None:
         if self.root.current == "home":
-            if self.large_text or self.high_contrast:
-                self._set_display(False, False)  # the citizen who chose them has gone
+            default = self.context.config.kiosk.default_language
+            if (self.large_text, self.high_contrast) != self._resting_display() or (
+                self.lang != default
+            ):
+                self.start_over()  # the citizen who changed them has gone
             return
         if self.context.session.citizen is not None:
             self._ask_still_there()  # a signed-in citizen may be reading: ask first
         else:
             log.info("inactivity: back to the home screen")
-            self.go_home()
+            self.start_over()
 
     def _ask_still_there(self) -> None:
         plural = plural_translator(self.lang)
@@ -262,7 +298,7 @@ class KioskApp(App):  # type: ignore[misc]
     def _timed_out(self) -> None:
         log.info("inactivity: signed out, back to the home screen")
         self._still_there = None
-        self.go_home()
+        self.start_over()
 
     def _close_still_there(self) -> None:
         if self._still_there is not None:
@@ -272,9 +308,13 @@ class KioskApp(App):  # type: ignore[misc]
     def _end_session(self) -> None:
         # Forgotten here and now; the server is told on the worker, where waiting is harmless.
         close_on_server = self.context.session.forget()
-        context = self.context
         self.worker.run(
-            lambda _db: close_on_server(context.client()), lambda _done: None, lambda _e: None
+            lambda desk: desk.end_session_on_server(close_on_server),
+            lambda _done: None,
+            # Best-effort: the session is already gone here, and expires on the server anyway.
+            lambda error: log.info(
+                "sign-out not confirmed by the server: %s", type(error).__name__
+            ),
         )
 
     def _on_touch(self, _window: Any, _touch: Any) -> bool:

@@ -8,48 +8,47 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-import sqlite_utils
 from kivy.clock import Clock
 
-from offline_cache.database import open_cache
+from kiosk.services.front_desk import FrontDesk
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 class Worker:
-    """One background thread with its own cache connection (connections are thread-bound).
+    """One background thread with its own front desk (its cache connection is thread-bound).
 
     One thread is enough for a kiosk that serves one citizen at a time, and it keeps the
     order of a journey's steps; the sync worker runs on a thread of its own.
     """
 
-    def __init__(self, cache_path: str) -> None:
-        self._cache_path = cache_path
+    def __init__(self, open_front_desk: Callable[[], FrontDesk]) -> None:
+        self._open_front_desk = open_front_desk
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-worker")
         self._local = threading.local()
 
-    def _db(self) -> sqlite_utils.Database:
-        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
-        if db is None:
-            db = open_cache(self._cache_path)
-            self._local.db = db
-        return db
+    def _desk(self) -> FrontDesk:
+        desk: FrontDesk | None = getattr(self._local, "desk", None)
+        if desk is None:
+            desk = self._open_front_desk()
+            self._local.desk = desk
+        return desk
 
     def run(
         self,
-        job: Callable[[sqlite_utils.Database], T],
+        job: Callable[[FrontDesk], T],
         on_done: Callable[[T], None],
         on_error: Callable[[BaseException], None],
     ) -> None:
-        """Run `job(db)` on the worker; `on_done(result)` or `on_error(exc)` on the UI thread."""
+        """Run `job(desk)` on the worker; `on_done(result)` or `on_error(exc)` on the UI thread."""
 
         def task() -> None:
             try:
-                result = job(self._db())
+                result = job(self._desk())
             except BaseException as exc:  # reported on the UI thread, never lost
                 log.warning("background job failed: %s: %s", type(exc).__name__, exc)
-                self._forget_connection()
+                self._forget_desk()
                 Clock.schedule_once(lambda _dt, error=exc: on_error(error))
                 return
             Clock.schedule_once(lambda _dt: on_done(result))
@@ -60,12 +59,12 @@ class Worker:
             # Shut down: the app is stopping, and a clock tick still asked for work.
             log.info("worker stopped: a late job was dropped")
 
-    def _forget_connection(self) -> None:
-        # After a cache fault the connection may be unusable; the next job opens a new one.
-        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
-        if db is not None:
-            db.conn.close()
-            self._local.db = None
+    def _forget_desk(self) -> None:
+        # After a cache fault the connection may be unusable; the next job opens a new desk.
+        desk: FrontDesk | None = getattr(self._local, "desk", None)
+        if desk is not None:
+            desk.close()
+            self._local.desk = None
 
     def shutdown(self) -> None:
         """Finish the job in hand, then stop."""

@@ -203,3 +203,17 @@ def test_a_revoked_kiosk_degrades_without_failing_any_record(
     counts = Outbox(cache).counts()
     assert counts[OutboxStatus.PENDING] == 3 and counts[OutboxStatus.FAILED] == 0
     assert server_key_counts(server.db_path) - before == Counter()
+
+
+def test_home_names_the_annex_as_the_server_and_its_tracking_pages_do(
+    server: ReferenceServer, cache: sqlite_utils.Database, cache_path: Path
+) -> None:
+    from central_server.demo_data import DEMO_ANNEX_NAME, DEMO_ANNEX_NAMES
+    from kiosk.services.home_board import HomeBoard
+
+    board = HomeBoard(cache)
+    assert board.annex_name("ar") is None  # never synced: home keeps the configured name
+    make_engine(cache_path, server.base_url).run_once()
+    assert board.annex_name("ar") == DEMO_ANNEX_NAMES["berkane-5"]["ar"]
+    assert board.annex_name("zgh") == DEMO_ANNEX_NAMES["berkane-5"]["zgh"]
+    assert board.annex_name("fr") == DEMO_ANNEX_NAME  # the annex's own name

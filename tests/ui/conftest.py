@@ -94,6 +94,6 @@ pin_file = "{write_technician_pin(state)}"
 def home(kiosk: AppDriver, ui_printer: SerialPrinterEmulator) -> AppDriver:
     """The app on its home screen in Arabic, as a citizen finds it; the printer healthy."""
     ui_printer.state.paper_out = False
-    kiosk.app.go_home()
+    kiosk.app.start_over()  # a new visit: default language, standard display
     kiosk.pump(3)
     return kiosk

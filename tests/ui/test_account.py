@@ -3,6 +3,7 @@ makes a pre-request offline, and walks away: tested with touches on the real app
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,6 +61,8 @@ def _request_certificate(driver: AppDriver) -> Any:
     sms = [b for b in driver.buttons(screen.ids.body) if b.text.startswith("برسالة قصيرة")]
     assert sms, [b.text for b in driver.buttons(screen.ids.body)]
     assert "612345601" not in sms[0].text  # the phone on file, masked
+    # ...and kept left to right inside the Arabic line (not "01******2126+").
+    assert re.search("\u2066[+][0-9*]+\u2069", sms[0].text), sms[0].text
     driver.tap(sms[0])
     driver.tap(_body_button(driver, "إرسال الطلب"))
     return screen
@@ -155,7 +158,7 @@ def test_my_requests_online_then_as_of_when_the_server_stops(
     history = home.wait_until(lambda: home.app.root.current == "history" and home.screen())
     home.wait_until(lambda: history.view is not None)
     assert any(number in text for text in home.texts())
-    assert "تم التوصل به" in home.texts()  # "received", translated
+    assert "تم الإيداع" in home.texts()  # "received", translated
     home.screenshot("history-ar-portrait")
     ui_server.stop()
     try:

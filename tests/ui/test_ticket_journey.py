@@ -179,7 +179,8 @@ def test_screens_opened_after_a_language_switch_read_in_that_language(home: AppD
     home.tap(home.button("Français"))
     home.tap(home.screen().tiles["status"])
     assert home.screen().ids.title.text == "Quelle demande voulez-vous suivre ?"
-    home.tap(home.screen().ids.back)  # home, in Arabic again (the default)
+    home.tap(home.screen().ids.back)  # home, still in French (the citizen's choice)
+    home.tap(home.button("العربية"))
     home.tap(home.screen().tiles["guide"])
     assert home.screen().ids.title.text == "دليل المساطر: اختر موضوعا"
 

@@ -89,6 +89,7 @@ def test_catalogue_overrides_round_trip_to_the_contract_form() -> None:
     body = {
         "annex_id": "berkane-5",
         "annex_name": "Annexe 5",
+        "annex_names": {"ar": "الملحقة 5"},
         "revision": 3,
         "overrides": {
             "residence_certificate": {

@@ -144,3 +144,8 @@ def test_doctor_passes_on_a_good_config(tmp_path: Path) -> None:
     assert "[ok  ] config" in result.stdout
     assert "[ok  ] cache" in result.stdout
     assert (tmp_path / "c.sqlite").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_key_an_earlier_version_read_is_ignored_not_refused() -> None:
+    config = parse_config("[accessibility]\nsounds = true\nlarge_text = true\n")
+    assert config.accessibility.large_text

@@ -59,6 +59,28 @@ def test_lower_layers_do_not_import_upper_ones(package: str, forbidden: set[str]
     assert offenders == []
 
 
+# The UI talks to use cases only (kiosk.services): no cache, driver, HTTP client or
+# configuration file behind a screen. The CLI is a composition root: it reads the
+# configuration, then goes through kiosk.services like the UI.
+CACHE_DRIVERS_CLIENT = {"offline_cache", "device_drivers", "sqlite_utils", "kiosk.central"}
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        ("kiosk/ui", CACHE_DRIVERS_CLIENT | {"kiosk.config"}),
+        ("kiosk/cli", CACHE_DRIVERS_CLIENT),
+    ],
+)
+def test_ui_and_cli_talk_to_use_cases_only(package: str, forbidden: set[str]) -> None:
+    offenders = [
+        f"{path.relative_to(REPO)} imports {module}"
+        for path, module in _imports(package)
+        if any(module == name or module.startswith(f"{name}.") for name in forbidden)
+    ]
+    assert offenders == []
+
+
 def test_domain_and_services_do_not_import_ui() -> None:
     offenders = [
         f"{path.relative_to(REPO)} imports {module}"

@@ -120,3 +120,25 @@ def test_each_confirmed_request_gets_its_own_key_once(cache: sqlite_utils.Databa
         service.prepare("C-0001", "residence_certificate", "es", True, False)
     with pytest.raises(UnknownService):
         service.prepare("C-0001", "no_such_certificate", "ar", True, False)
+
+
+def test_the_request_page_and_the_guide_give_one_delay_and_fee_per_procedure(
+    cache: sqlite_utils.Database,
+) -> None:
+    # The annex's setting (synced from the server) is what both pages say, not the
+    # packaged text: the guide said "same day before 11:00", the request page "1 day".
+    same_day = {"fr": "Le jour même si vous venez avant 11h00.", "ar": "في نفس اليوم قبل 11:00."}
+    overrides = {"residence_certificate": {"delay": same_day, "fee_mad": 5}}
+    with transaction(cache):
+        Settings(cache).put(OVERRIDES_KEY, json.dumps({"overrides": overrides}))
+    from kiosk.services.guide import GuideService
+
+    in_guide = GuideService(cache).catalogue.service("residence_certificate")
+    on_request_page = next(
+        item
+        for item in _service(cache).certificate_services()
+        if item.code == "residence_certificate"
+    )
+    assert on_request_page.delay["fr"] == in_guide.delay["fr"] == same_day["fr"]
+    assert on_request_page.delay["ar"] == same_day["ar"]
+    assert on_request_page.fee_mad == in_guide.fee_mad == 5

@@ -56,3 +56,20 @@ def test_every_keyboard_switch_key_reads_the_same_on_an_arabic_screen(render) ->
     assert render("1 2 3", rtl=True) != render("1 2 3", rtl=False)
     for label in SWITCH_LABELS.values():
         assert render(label, rtl=True) == render(label, rtl=False), label
+
+
+@pytest.mark.parametrize("run", ["+2126******01", "/tmp/gau/kiosk.toml", "PP-2026-000100"])
+def test_phones_paths_and_references_read_left_to_right_in_an_arabic_line(render, run: str) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.i18n import ltr_run
+
+    # Isolated, the run is drawn as a French screen draws it, wherever the Arabic line has it.
+    assert render(ltr_run(run), rtl=True) == render(run, rtl=False)
+    arabic = "سنخبركم على الرقم {phone}"
+    shown = render(arabic.format(phone=ltr_run(run)), rtl=True)
+    assert shown == render("\u2067" + arabic.format(phone=ltr_run(run)) + "\u2069", rtl=True)
+
+
+def test_without_isolation_the_phone_and_the_path_came_out_backwards(render) -> None:  # type: ignore[no-untyped-def]
+    # Why ltr_run exists: the issue saw "01******2126+" and "tmp/…/kiosk.toml/".
+    assert render("+2126******01", rtl=True) != render("+2126******01", rtl=False)
+    assert render("/tmp/gau/kiosk.toml", rtl=True) != render("/tmp/gau/kiosk.toml", rtl=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-import sqlite_utils
 from kivy.factory import Factory
 
 from kiosk.i18n import N_, NP_, plural_translator
@@ -91,12 +90,7 @@ class AccountScreen(JourneyScreen):
         self.pin.value = ""
         self.step = Step.SIGNING_IN
         self.refresh_texts()
-        context = self.app.context
-
-        def ask(_db: sqlite_utils.Database) -> SignInOutcome:
-            return context.session.sign_in(context.client(), cin, pin)
-
-        self.app.worker.run(ask, self._answered, self._fault)
+        self.run_job(lambda desk: desk.sign_in(cin, pin), self._answered, self._fault)
 
     def _answered(self, outcome: SignInOutcome) -> None:
         if self.step is not Step.SIGNING_IN:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kivy.clock import Clock, ClockEvent
 from kivy.core.window import Window
@@ -15,6 +16,7 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
 from kiosk.services.documents import printable_receipt_link
+from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.ui import theme
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard, TextField
@@ -22,7 +24,11 @@ from kiosk.ui.widgets.qr import qr_image
 from kiosk.ui.widgets.tile import IconButton, ListenButton
 
 if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
+    from kiosk.services.front_desk import FrontDesk
+    from kiosk.ui.contract import KioskAppApi
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Each language named in its own script, so a reader finds theirs whatever is shown now.
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "en": "English"}
@@ -40,9 +46,74 @@ def landscape() -> bool:
 class KioskScreen(Screen):  # type: ignore[misc]
     """A screen of a journey. Subclasses set their texts in `refresh_texts` (never in kv)."""
 
-    def __init__(self, app: KioskApp, **kwargs: Any) -> None:
+    def __init__(self, app: KioskAppApi, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.app = app
+        self.app: KioskAppApi = app
+        self._stale = False  # drawn in an earlier language: redrawn when next shown
+        self._generation = 0  # bumped by forget_jobs(): older answers are dropped
+        app.bind(lang=self._language_changed)
+
+    # --- language: the screen follows the app's, never told by the app ------------------
+
+    def _language_changed(self, *_args: Any) -> None:
+        # The screen in front is redrawn now; the others when they are next shown, so a
+        # switch costs one screen's layout, not nine.
+        if self.app.root.current == self.name:
+            self._stale = False
+            self.refresh_texts()
+        else:
+            self._stale = True
+
+    def mark_stale(self) -> None:
+        """Redraw this screen (`refresh_texts`) the next time it is shown."""
+        self._stale = True
+
+    def refresh_if_stale(self) -> None:
+        """Redraw now if something changed since this screen was last drawn."""
+        if self._stale:
+            self._stale = False
+            self.refresh_texts()
+
+    # --- work on the worker: one helper, stale answers dropped --------------------------
+
+    def run_job(
+        self,
+        job: Callable[[FrontDesk], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run `job(front_desk)` on the worker; its answer comes back on the UI thread.
+
+        The job is stamped with the screen's generation: an answer (or a fault) that comes
+        after `forget_jobs()` (the citizen went home, or the screen started over) is dropped,
+        never drawn for the next citizen. A fault is in the journal (the worker logs it);
+        `on_error` handles it, or else `show_fault` tells the citizen in the fault's words.
+        """
+        generation = self._generation
+
+        def done(result: T) -> None:
+            if generation != self._generation:
+                log.info(
+                    "%s: an answer that came after the citizen moved on was dropped", self.name
+                )
+                return
+            on_done(result)
+
+        def failed(error: BaseException) -> None:
+            if generation != self._generation:
+                log.info("%s: a fault that came after the citizen moved on was dropped", self.name)
+                return
+            (on_error or self.show_fault)(error)
+
+        self.app.worker.run(job, done, failed)
+
+    def forget_jobs(self) -> None:
+        """Drop the answers of every job started so far (the journey starts over)."""
+        self._generation += 1
+
+    def show_fault(self, error: BaseException) -> None:
+        """Tell the citizen a job failed, in the translated words for that fault."""
+        self.show_notice(self.tr(message_key(error)))
 
     def add_language_buttons(self, container: Any) -> None:
         """One button per configured language; switching redraws every screen in place."""
@@ -85,6 +156,7 @@ class KioskScreen(Screen):  # type: ignore[misc]
 
     def dispose(self) -> None:
         """Let go of the app's and the window's events: the screen is being rebuilt."""
+        self.app.unbind(lang=self._language_changed)
 
     def reset(self) -> None:
         """Forget everything shown or typed for the last citizen, widgets included.
@@ -135,6 +207,11 @@ class JourneyScreen(KioskScreen):
 
     def dispose(self) -> None:
         Window.unbind(size=self._window_resized)
+        super().dispose()
+
+    def show_fault(self, error: BaseException) -> None:
+        """The fault's translated words at the end of the body, where the answer was awaited."""
+        self.ids.body.add_widget(Factory.AlertLabel(text=self.tr(message_key(error))))
 
     def arrange_frame(self, back_text: str = BACK, back_enabled: bool = True) -> None:
         """Back leads the reading direction; in landscape the languages join the top bar."""

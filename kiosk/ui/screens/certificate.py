@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 from kivy.factory import Factory
 
 from kiosk.domain.models import Citizen, Service
-from kiosk.i18n import N_
+from kiosk.i18n import N_, ltr_run
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.services.requests import PreparedRequest, SubmitOutcome, SubmitResult
 from kiosk.ui.screens.account import OFFER_PRE_REQUEST, SIGN_IN
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from kiosk.ui.screens.procedure import add_procedure_page, fee_text
+
+if TYPE_CHECKING:
+    from kiosk.services.front_desk import FrontDesk
 
 CHOOSE = N_("Which certificate do you need?")
 CONTINUE = N_("Continue")
@@ -92,17 +94,13 @@ class CertificateScreen(JourneyScreen):
             self.reset()
 
     def _load_services(self) -> None:
-        context = self.app.context
-
-        def read(db: sqlite_utils.Database) -> tuple[Service, ...]:
-            return context.requests(db).certificate_services()
-
         def loaded(services: tuple[Service, ...]) -> None:
             self.services = services
             if self.step is Step.SERVICES:
                 self.refresh_texts()
 
-        self.app.worker.run(read, loaded, lambda _error: None)
+        # A fault is shown under the (empty) list: the citizen is waiting for it.
+        self.run_job(lambda desk: desk.certificate_services(), loaded)
 
     def choose(self, service: Service) -> None:
         self.service, self.step = service, Step.PAGE
@@ -118,23 +116,15 @@ class CertificateScreen(JourneyScreen):
         if citizen is None:
             return
         assert self.service is not None
-        context, prepared = self.app.context, self.prepared
+        prepared = self.prepared
         service_code, lang, alert = self.service.code, self.app.lang, self.alert
         self.step = Step.SENDING
         self.refresh_texts()
 
-        def submit(db: sqlite_utils.Database) -> tuple[SubmitResult, PrintResult | None]:
-            requests = context.requests(db)
-            request = prepared or requests.prepare(
-                citizen.citizen_id, service_code, lang, alert == "sms", alert == "email"
-            )
-            result = requests.submit(context.session.token(), request)
-            if result.outcome is not SubmitOutcome.SUBMITTED:
-                return result, None
-            receipt = result.receipt(citizen.display_name)
-            return result, context.printing.print_receipt(receipt)
+        def submit(desk: FrontDesk) -> tuple[SubmitResult, PrintResult | None]:
+            return desk.submit_request(citizen, prepared, service_code, lang, alert)
 
-        self.app.worker.run(submit, self._submitted, self._fault)
+        self.run_job(submit, self._submitted, self._fault)
 
     def _submitted(self, outcome: tuple[SubmitResult, PrintResult | None]) -> None:
         if self.step is not Step.SENDING:
@@ -194,9 +184,9 @@ class CertificateScreen(JourneyScreen):
         citizen = self._citizen()
         texts = {}
         if citizen is not None and citizen.phone_masked:
-            texts["sms"] = self.tr(BY_SMS).format(phone=citizen.phone_masked)
+            texts["sms"] = self.tr(BY_SMS).format(phone=ltr_run(citizen.phone_masked))
         if citizen is not None and citizen.email_masked:
-            texts["email"] = self.tr(BY_EMAIL).format(email=citizen.email_masked)
+            texts["email"] = self.tr(BY_EMAIL).format(email=ltr_run(citizen.email_masked))
         texts["none"] = self.tr(NO_ALERT)
         return texts
 
@@ -215,7 +205,9 @@ class CertificateScreen(JourneyScreen):
         body.add_widget(Factory.KioskLabel(text=fee_text(self.service, self.tr)))
         phone = citizen.phone_masked if citizen else ""
         email = citizen.email_masked if citizen else ""
-        chosen = self.tr(ALERT_CHOSEN[self.alert]).format(phone=phone, email=email)
+        chosen = self.tr(ALERT_CHOSEN[self.alert]).format(
+            phone=ltr_run(phone), email=ltr_run(email)
+        )
         body.add_widget(Factory.KioskLabel(text=chosen))
         send = Factory.BigButton(text=self.tr(SEND))
         send.bind(on_release=lambda _b: self.send())

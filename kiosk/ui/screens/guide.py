@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 from kivy.factory import Factory
 
 from kiosk.domain.models import Service, ServiceKind
 from kiosk.i18n import N_
 from kiosk.ui.screens.base import BACK, JourneyScreen
 from kiosk.ui.screens.procedure import add_procedure_page
-from kiosk.ui.screens.ticket import TicketScreen
 from kiosk.ui.widgets.keyboard import WORD_LAYOUT, TextField
+
+if TYPE_CHECKING:
+    from kiosk.services.front_desk import FrontDesk
+
+log = logging.getLogger(__name__)
 
 CHOOSE_FAMILY = N_("Guide of procedures: choose a subject")
 GUIDE = N_("Guide of procedures")
@@ -83,12 +87,16 @@ class GuideScreen(JourneyScreen):
     def on_typed(self) -> None:
         """Search again on every key: results follow what is typed."""
         query = self.search_field.value
-        guide_of = self.app.context.guide
 
-        def search(db: sqlite_utils.Database) -> tuple[str, list[Service]]:
-            return query, guide_of(db).search(query) if query.strip() else []
+        def search(desk: FrontDesk) -> tuple[str, list[Service]]:
+            return query, desk.search_guide(query)
 
-        self.app.worker.run(search, self._found, lambda _error: self._found((query, [])))
+        def failed(error: BaseException) -> None:
+            # Typing goes on: the search shows nothing found (the worker logged the fault).
+            log.warning("guide search failed: %s", type(error).__name__)
+            self._found((query, []))
+
+        self.run_job(search, self._found, failed)
 
     def _found(self, outcome: tuple[str, list[Service]]) -> None:
         query, results = outcome
@@ -99,9 +107,7 @@ class GuideScreen(JourneyScreen):
 
     def take_ticket(self, code: str) -> None:
         """From a procedure's page straight to its ticket."""
-        ticket = self.app.show("ticket")
-        assert isinstance(ticket, TicketScreen)
-        ticket.choose_service(code)
+        self.app.take_ticket_for(code)
 
     # --- drawing ---------------------------------------------------------------------------
 

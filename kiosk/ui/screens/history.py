@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlite_utils
 from kivy.factory import Factory
 
-from kiosk.domain.models import RequestStatus
-from kiosk.i18n import N_
+from kiosk.i18n import N_, ltr_run
 from kiosk.services.faults import message_key
-from kiosk.services.requests import HistoryOutcome, HistoryView
+from kiosk.services.requests import STATUS_NAMES, HistoryOutcome, HistoryView
 from kiosk.ui.screens.base import BACK, JourneyScreen
 from kiosk.ui.screens.certificate import SIGN_IN_AGAIN
 
@@ -20,13 +18,6 @@ NONE_YET = N_("You have no requests yet.")
 AS_OF = N_("No network: this is the last known list, as of {moment}.")
 FILED = N_("Filed on {date}")
 REASON = N_("Reason given by the administration: {reason}")
-STATUS_NAMES = {
-    RequestStatus.RECEIVED: N_("Received"),
-    RequestStatus.IN_PROGRESS: N_("Being prepared"),
-    RequestStatus.READY: N_("Ready: collect it at the annex"),
-    RequestStatus.COLLECTED: N_("Collected"),
-    RequestStatus.REJECTED: N_("Rejected"),
-}
 DATE_FORMAT = "%d/%m/%Y"
 SCREEN_TIME_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -46,14 +37,9 @@ class HistoryScreen(JourneyScreen):
     def on_pre_enter(self, *_args: Any) -> None:
         self.view, self.loading = None, True
         self.refresh_texts()
-        context = self.app.context
-        citizen = context.session.citizen
+        citizen = self.app.context.session.citizen
         citizen_id = citizen.citizen_id if citizen else ""
-
-        def read(db: sqlite_utils.Database) -> HistoryView:
-            return context.requests(db).history(context.session.token(), citizen_id)
-
-        self.app.worker.run(read, self._loaded, self._fault)
+        self.run_job(lambda desk: desk.history(citizen_id), self._loaded, self._fault)
 
     def _loaded(self, view: HistoryView) -> None:
         if not self.loading:
@@ -95,7 +81,8 @@ class HistoryScreen(JourneyScreen):
             row.ids.service.text = entry.service_name(lang)
             row.ids.status.text = self.tr(STATUS_NAMES[request.status])
             filed = request.created_at.astimezone(zone).strftime(DATE_FORMAT)
-            row.ids.details.text = f"{request.request_number} · {self.tr(FILED).format(date=filed)}"
+            filed_on = self.tr(FILED).format(date=ltr_run(filed))
+            row.ids.details.text = f"{ltr_run(request.request_number)} · {filed_on}"
             if request.status_reason:
                 reason = self.tr(REASON).format(reason=request.status_reason)
                 row.ids.details.text += "\n" + reason

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
-import sqlite_utils
 from kivy.clock import Clock
 from kivy.factory import Factory
 
@@ -15,6 +15,8 @@ from kiosk.ui import theme
 from kiosk.ui.screens.base import KioskScreen, landscape
 from kiosk.ui.widgets.secret_taps import watch_secret_taps
 from kiosk.ui.widgets.tile import JourneyTile, ListenButton
+
+log = logging.getLogger(__name__)
 
 TAKE_TICKET = N_("Take a queue ticket")
 FOLLOW_APPLICATION = N_("Follow a passport or firearm-licence application")
@@ -74,6 +76,7 @@ class HomeScreen(KioskScreen):
     def dispose(self) -> None:
         self.app.unbind(connectivity=self._connectivity_changed)
         self._ticking.cancel()
+        super().dispose()
 
     # --- what the citizen does -------------------------------------------------------------
 
@@ -215,25 +218,23 @@ class HomeScreen(KioskScreen):
 
     def load_board(self) -> None:
         """Read the queues and notices on the worker; draw them when they arrive."""
-        context, lang = self.app.context, self.app.lang
-        families = list(context.catalogue.families)
-
-        def read(db: sqlite_utils.Database) -> tuple[list[QueueLine], list[str]]:
-            board = context.home_board(db)
-            return board.queues(families), board.announcements(lang)
-
-        self.app.worker.run(read, self._board_loaded, lambda _error: None)
+        lang = self.app.lang
+        self.run_job(lambda desk: desk.home_board(lang), self._board_loaded, self._board_failed)
 
     def _board_loaded(self, board: tuple[list[QueueLine], list[str]]) -> None:
         self.queues, self.announcements = board
         self._draw_board()
 
+    def _board_failed(self, error: BaseException) -> None:
+        # Nobody waits for the board: the last figures stay shown, the journal says why.
+        log.warning("home board not read: %s; the last figures stay shown", type(error).__name__)
+
     def on_scan(self, kind: str, value: str) -> None:
         """A dossier code opens its look-up, a CAU card the sign-in, already filled in."""
         journey = {"passport_dossier": "status", "firearm_dossier": "status", "cau_card": "account"}
         if kind in journey:
-            self.start(journey[kind])
-            self.app.screen(journey[kind]).on_scan(kind, value)
+            self.show_notice("")
+            self.app.open_with_scan(journey[kind], kind, value)
 
     def show_notice(self, text: str) -> None:
         self._notice = text

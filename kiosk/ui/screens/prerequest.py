@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 from kivy.clock import Clock, ClockEvent
 from kivy.factory import Factory
 
 from kiosk.domain.models import Service
-from kiosk.i18n import N_
-from kiosk.services.documents import Receipt
+from kiosk.i18n import N_, ltr_run
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.services.requests import StoredPreRequest
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from kiosk.ui.widgets.keyboard import TextField
+
+if TYPE_CHECKING:
+    from kiosk.services.front_desk import FrontDesk
+
+log = logging.getLogger(__name__)
 
 CHOOSE = N_("Pre-request without an account: which certificate?")
 EXPLAIN = N_(
@@ -77,12 +81,8 @@ class PreRequestScreen(JourneyScreen):
 
     def on_pre_enter(self, *_args: Any) -> None:
         if not self.services:
-            context = self.app.context
-
-            def read(db: sqlite_utils.Database) -> tuple[Service, ...]:
-                return context.requests(db).offline_services()
-
-            self.app.worker.run(read, self._services_loaded, lambda _error: None)
+            # A fault is shown under the (empty) list: the citizen is waiting for it.
+            self.run_job(lambda desk: desk.offline_services(), self._services_loaded)
 
     def _services_loaded(self, services: tuple[Service, ...]) -> None:
         self.services = services
@@ -104,18 +104,15 @@ class PreRequestScreen(JourneyScreen):
     def record(self) -> None:
         """Keep it and queue it in one transaction (on the worker), then print the receipt."""
         assert self.service is not None
-        context, code, lang = self.app.context, self.service.code, self.app.lang
+        code, lang = self.service.code, self.app.lang
         cin, phone = self.cin.value, self.phone.value
         self.step, self.error = Step.SAVING, ""
         self.refresh_texts()
 
-        def keep(db: sqlite_utils.Database) -> tuple[StoredPreRequest, PrintResult]:
-            stored = context.requests(db).create_pre_request(code, cin, phone, lang)
-            if context.sync is not None:
-                context.sync.worker.trigger()  # sent at once if the network is there
-            return stored, context.printing.print_receipt(Receipt.for_pre_request(stored.record))
+        def keep(desk: FrontDesk) -> tuple[StoredPreRequest, PrintResult]:
+            return desk.create_pre_request(code, cin, phone, lang)
 
-        self.app.worker.run(keep, self._kept, self._refused)
+        self.run_job(keep, self._kept, self._refused)
 
     def _kept(self, outcome: tuple[StoredPreRequest, PrintResult]) -> None:
         if self.step is not Step.SAVING:
@@ -134,16 +131,17 @@ class PreRequestScreen(JourneyScreen):
             self.refresh_texts()
 
     def _look_for_reference(self) -> None:
-        stored, context = self.stored, self.app.context
+        stored = self.stored
         if stored is None or stored.server_reference:
             self._stop_polling()
             return
         key = stored.record.idempotency_key
 
-        def read(db: sqlite_utils.Database) -> StoredPreRequest | None:
-            return context.requests(db).pre_request(key)
+        self.run_job(lambda desk: desk.pre_request(key), self._reference_read, self._poll_failed)
 
-        self.app.worker.run(read, self._reference_read, lambda _error: None)
+    def _poll_failed(self, error: BaseException) -> None:
+        # The receipt already shows the PR- reference; the next poll tries again.
+        log.warning("pre-request reference not read: %s", type(error).__name__)
 
     def _reference_read(self, found: StoredPreRequest | None) -> None:
         if self.step is Step.SAVED and found is not None and found.server_reference:
@@ -207,7 +205,7 @@ class PreRequestScreen(JourneyScreen):
         body.add_widget(Factory.KioskLabel(text=service.name(self.app.lang)))
         body.add_widget(Factory.AlertLabel(text=self.tr(AT_COUNTER)))
         if stored.server_reference:
-            text = self.tr(SERVER_REFERENCE).format(reference=stored.server_reference)
+            text = self.tr(SERVER_REFERENCE).format(reference=ltr_run(stored.server_reference))
             body.add_widget(Factory.KioskLabel(text=text))
         else:
             body.add_widget(Factory.MutedLabel(text=self.tr(SENDING_LATER)))

@@ -7,16 +7,15 @@ from datetime import tzinfo
 from enum import Enum
 from typing import Any
 
-import sqlite_utils
 from kivy.factory import Factory
 
 from kiosk.i18n import N_
 from kiosk.services.faults import message_key
+from kiosk.services.records import TimelineEntry
 from kiosk.services.scanning import CodeKind
 from kiosk.services.status import KINDS, Outcome, StatusLookup, stage_name
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from kiosk.ui.widgets.keyboard import TextField
-from offline_cache.protocol import TimelineEntry
 
 TITLE = N_("Follow an application")
 CHOOSE_KIND = N_("Which application do you want to follow?")
@@ -94,12 +93,9 @@ class StatusScreen(JourneyScreen):
         kind, dossier, cin = self.kind, self.dossier.value, self.cin.value
         self.step = Step.LOOKING
         self.refresh_texts()
-        context = self.app.context
-
-        def lookup(db: sqlite_utils.Database) -> StatusLookup:
-            return context.status(db).lookup(kind, dossier, cin)
-
-        self.app.worker.run(lookup, self._answered, self._fault)
+        self.run_job(
+            lambda desk: desk.look_up_status(kind, dossier, cin), self._answered, self._fault
+        )
 
     def _answered(self, answer: StatusLookup) -> None:
         if self.step is not Step.LOOKING:

@@ -7,24 +7,26 @@ This is the only screen from which the app may be closed.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-import sqlite_utils
 from kivy.clock import Clock, ClockEvent
 from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 
-from device_drivers.status import PrinterStatus
-from kiosk.central import DeviceTokenError
-from kiosk.config import Config
-from kiosk.i18n import N_, NP_, plural_translator
+from kiosk.i18n import N_, NP_, ltr_run, plural_translator
 from kiosk.services.connectivity import ServerState
 from kiosk.services.doctor import PrinterCheck
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
+from kiosk.services.records import (
+    EMBEDDED_DEFAULTS,
+    ConnectivityState,
+    OutboxKind,
+    PrinterStatus,
+    parse_iso,
+)
 from kiosk.services.scanning import CodeKind
 from kiosk.services.technician import (
     PIN_MAX_DIGITS,
@@ -35,14 +37,11 @@ from kiosk.services.technician import (
     GateWrongPin,
     PinFileProblem,
 )
-from kiosk.services.technician_report import TechnicianReport, technician_report
+from kiosk.services.technician_report import TechnicianReport
 from kiosk.ui import theme
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen, landscape
 from kiosk.ui.screens.status import SCREEN_TIME_FORMAT
 from kiosk.ui.widgets.keyboard import TextField
-from offline_cache.clock import parse_iso
-from offline_cache.protocol import OutboxKind
-from offline_cache.sync import ConnectivityState
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +149,6 @@ class TechnicianScreen(JourneyScreen):
         self._pin_message: Any = None
         self._pin_row: Any = None
         self._sync_poll: ClockEvent | None = None
-        self._generation = 0
         self._drawn_step: Step | None = None
         self.test_button: Any = None
         self.sync_button: Any = None
@@ -158,7 +156,7 @@ class TechnicianScreen(JourneyScreen):
 
     def _forget(self) -> None:
         self._cancel_sync_poll()
-        self._generation += 1  # answers the worker gives after this are dropped
+        self.forget_jobs()  # answers the worker gives after this are dropped
         self.step = Step.PIN
         self.refusal = None
         self.fault = None
@@ -189,18 +187,17 @@ class TechnicianScreen(JourneyScreen):
         """Opened: say at once if technician mode is locked or has no PIN, before any typing."""
         if self.step is not Step.PIN or self.refusal is not None:
             return
-        context, generation = self.app.context, self._generation
-
-        def probe(db: sqlite_utils.Database) -> GateOutcome | None:
-            gate = context.technician_gate(db)
-            return gate.configured() or gate.locked(datetime.now(UTC))
 
         def probed(found: GateOutcome | None) -> None:
-            if found is not None and generation == self._generation and self.step is Step.PIN:
+            if found is not None and self.step is Step.PIN:
                 self.refusal = found
                 self.refresh_texts()
 
-        self.app.worker.run(probe, probed, lambda _error: None)
+        def unprobed(error: BaseException) -> None:
+            # Only a head start: checking the PIN asks the gate again and says what fails.
+            log.warning("technician gate not probed: %s", type(error).__name__)
+
+        self.run_job(lambda desk: desk.technician_gate_refusal(), probed, unprobed)
 
     def check_pin(self) -> None:
         """Check what was typed on the worker; the PIN is forgotten as soon as it is sent."""
@@ -209,14 +206,7 @@ class TechnicianScreen(JourneyScreen):
             return
         self.step, self.refusal, self.fault = Step.CHECKING, None, None
         self.refresh_texts()
-        context = self.app.context
-
-        def check(db: sqlite_utils.Database) -> GateOutcome:
-            return context.technician_gate(db).check(pin, datetime.now(UTC))
-
-        self.app.worker.run(
-            check, self._when_current(self._checked), self._when_current(self._pin_fault)
-        )
+        self.run_job(lambda desk: desk.check_technician_pin(pin), self._checked, self._pin_fault)
 
     def _checked(self, outcome: GateOutcome) -> None:
         if isinstance(outcome, GateAccepted):
@@ -232,17 +222,7 @@ class TechnicianScreen(JourneyScreen):
 
     def load_report(self) -> None:
         """Ask the printer, the server and the cache on the worker (the old report stays shown)."""
-        context = self.app.context
-
-        def read(db: sqlite_utils.Database) -> TechnicianReport:
-            try:
-                return context.technician_report(db)
-            except DeviceTokenError:  # no client can be built: the report says "no device key"
-                return technician_report(context.config, db, None, context.printing.printer)
-
-        self.app.worker.run(
-            read, self._when_current(self._report_loaded), self._when_current(self._report_fault)
-        )
+        self.run_job(lambda desk: desk.technician_report(), self._report_loaded, self._report_fault)
 
     def _report_loaded(self, report: TechnicianReport) -> None:
         self.report, self.fault, self.syncing = report, None, False
@@ -256,14 +236,7 @@ class TechnicianScreen(JourneyScreen):
         """The test page every kiosk prints (`kiosk print-test`), on the worker."""
         self.test_printing, self.test_print = True, None
         self.refresh_texts()
-        printing = self.app.context.printing
-
-        def print_page(_db: sqlite_utils.Database) -> tuple[PrintResult, PrinterStatus | None]:
-            return printing.print_test_page()
-
-        self.app.worker.run(
-            print_page, self._when_current(self._test_printed), self._when_current(self._test_fault)
-        )
+        self.run_job(lambda desk: desk.print_test_page(), self._test_printed, self._test_fault)
 
     def _test_printed(self, outcome: tuple[PrintResult, PrinterStatus | None]) -> None:
         self.test_printing, self.test_print = False, outcome[0]
@@ -275,17 +248,17 @@ class TechnicianScreen(JourneyScreen):
 
     def sync_now(self) -> None:
         """Wake the sync worker; read the report again once its cycle is done (or soon anyway)."""
-        sync = self.app.context.sync
-        if sync is None or self.syncing:
+        context = self.app.context
+        before = context.connectivity()
+        if before is None or self.syncing:
             return
-        before = sync.worker.snapshot()
-        sync.worker.trigger()
+        context.sync_now()
         self.syncing = True
         self.refresh_texts()
         started = Clock.get_time()
 
         def poll(_dt: float) -> bool:
-            now = sync.worker.snapshot()
+            now = context.connectivity()
             finished = now is not before and (
                 now.state is not ConnectivityState.ONLINE
                 or before.last_success_at is None
@@ -325,16 +298,6 @@ class TechnicianScreen(JourneyScreen):
             # has no space for both beside the field).
             self.refusal = self.fault = None
             self._place_pin_widgets()
-
-    def _when_current(self, callback: Any) -> Any:
-        """`callback` unless the technician left (reset) before the worker answered."""
-        generation = self._generation
-
-        def call(result: Any) -> None:
-            if generation == self._generation:
-                callback(result)
-
-        return call
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -471,13 +434,13 @@ class TechnicianScreen(JourneyScreen):
         if not report.scanner_uri:
             section.add_widget(Factory.KioskLabel(text=self.tr(NO_SCANNER)))
             return
-        configured = self.tr(SCANNER_CONFIGURED).format(uri=report.scanner_uri)
+        configured = self.tr(SCANNER_CONFIGURED).format(uri=ltr_run(report.scanner_uri))
         section.add_widget(Factory.KioskLabel(text=configured))
         if self.last_scan is None:
             section.add_widget(Factory.MutedLabel(text=self.tr(SCAN_TO_TEST)))
             return
         kind, value = self.last_scan
-        section.add_widget(Factory.KioskLabel(text=self.tr(LAST_CODE).format(code=value)))
+        section.add_widget(Factory.KioskLabel(text=self.tr(LAST_CODE).format(code=ltr_run(value))))
         name = CODE_KINDS.get(CodeKind(kind), CODE_KINDS[CodeKind.UNKNOWN])
         section.add_widget(Factory.MutedLabel(text=self.tr(name)))
 
@@ -528,7 +491,7 @@ class TechnicianScreen(JourneyScreen):
                 Factory.MutedLabel(text=plural(OLDEST_LISTED, listed).format(count=listed))
             )
         sync = Factory.BigButton(
-            text=self.tr(SYNC_NOW), disabled=self.syncing or self.app.context.sync is None
+            text=self.tr(SYNC_NOW), disabled=self.syncing or not self.app.context.has_server
         )
         sync.bind(on_release=lambda _b: self.sync_now())
         section.add_widget(sync)
@@ -538,12 +501,14 @@ class TechnicianScreen(JourneyScreen):
 
     def _draw_kiosk(self, body: Any, report: TechnicianReport) -> None:
         section = self._section(body, THIS_KIOSK)
-        section.add_widget(Factory.KioskLabel(text=self.tr(VERSION).format(version=report.version)))
         section.add_widget(
-            Factory.KioskLabel(text=self.tr(KIOSK_ID).format(kiosk_id=report.kiosk_id))
+            Factory.KioskLabel(text=self.tr(VERSION).format(version=ltr_run(report.version)))
         )
-        if report.config_path == Config.source:
+        section.add_widget(
+            Factory.KioskLabel(text=self.tr(KIOSK_ID).format(kiosk_id=ltr_run(report.kiosk_id)))
+        )
+        if report.config_path == EMBEDDED_DEFAULTS:
             path = self.tr(NO_CONFIG_FILE)
         else:
-            path = self.tr(CONFIG_FILE).format(path=report.config_path)
+            path = self.tr(CONFIG_FILE).format(path=ltr_run(report.config_path))
         section.add_widget(Factory.KioskLabel(text=path))

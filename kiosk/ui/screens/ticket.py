@@ -7,7 +7,6 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
-import sqlite_utils
 from kivy.clock import Clock, ClockEvent
 from kivy.factory import Factory
 
@@ -15,10 +14,10 @@ from kiosk.i18n import N_
 from kiosk.services.documents import YOUR_NUMBER, printable_ticket_link, wait_lines
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
+from kiosk.services.records import Ticket
 from kiosk.ui import theme
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from kiosk.ui.widgets.qr import qr_image
-from offline_cache.protocol import Ticket
 
 CHOOSE_FAMILY = N_("Which service are you here for?")
 CHOOSE_SERVICE = N_("Choose your procedure")
@@ -81,19 +80,15 @@ class TicketScreen(JourneyScreen):
         """Issue and print on the worker; the screen shows progress meanwhile."""
         self.step = Step.PRINTING
         self.refresh_texts()
-        context, language = self.app.context, self.app.lang
-
-        def issue_and_print(db: sqlite_utils.Database) -> tuple[Ticket, PrintResult]:
-            ticket = context.tickets(db).issue(code, language)
-            return ticket, context.printing.print_ticket(ticket)
-
-        self.app.worker.run(issue_and_print, self._issued, self._failed)
+        language = self.app.lang
+        self.run_job(lambda desk: desk.issue_ticket(code, language), self._issued, self._failed)
 
     def _issued(self, outcome: tuple[Ticket, PrintResult]) -> None:
         self.ticket, self.printed = outcome
         self.step = Step.RESULT
         self.refresh_texts()
-        self._leave = Clock.schedule_once(lambda _dt: self.app.go_home(), RESULT_SHOWN_S)
+        # Left on screen that long, the citizen has gone with their ticket: the visit ends.
+        self._leave = Clock.schedule_once(lambda _dt: self.app.start_over(), RESULT_SHOWN_S)
 
     def _failed(self, error: BaseException) -> None:
         self.step, self.error = Step.FAILED, message_key(error)
