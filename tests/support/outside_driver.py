@@ -8,7 +8,8 @@ display, and the map of what is where that the app writes when `$KIOSK_WIDGET_MA
 (kiosk/ui/widget_map.py). No call reaches into the app.
 
 Every wait polls a condition with a generous deadline (a busy CI machine is slow, never
-wrong); nothing sleeps for a fixed time.
+wrong); no outcome is awaited by sleeping a fixed time (the only pauses are a dragging
+finger's, inside the gesture).
 """
 
 from __future__ import annotations
