@@ -62,7 +62,6 @@ class AccountScreen(JourneyScreen):
         for field in (self.cin, self.pin):
             field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
         self.sign_in_button = Factory.BigButton()
-        self.sign_in_button.kiosk_role = "primary"  # the step's main action (widget map)
         self.sign_in_button.bind(on_release=lambda _b: self.sign_in())
         self.step = Step.SIGN_IN
         self.outcome: SignInOutcome | None = None

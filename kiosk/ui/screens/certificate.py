@@ -172,7 +172,6 @@ class CertificateScreen(JourneyScreen):
         self.ids.title.text = self.service.name(self.app.lang)
         add_procedure_page(body, self.service, self.app.lang, self.tr)
         go_on = Factory.BigButton(text=self.tr(CONTINUE))
-        go_on.kiosk_role = "primary"  # the step's main action (widget map)
         go_on.bind(on_release=lambda _b: self._to_alert())
         body.add_widget(go_on)
 

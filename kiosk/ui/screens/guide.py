@@ -169,6 +169,5 @@ class GuideScreen(JourneyScreen):
             body.add_widget(Factory.KioskLabel(text=self.tr(FOLLOW_HERE)))
         if service.issued_at_annex or service.kind is not ServiceKind.CERTIFICATE:
             ticket = Factory.BigButton(text=self.tr(TAKE_TICKET_FOR))
-            ticket.kiosk_role = "primary"  # the step's main action (widget map)
             ticket.bind(on_release=lambda _b, code=service.code: self.take_ticket(code))
             body.add_widget(ticket)

@@ -60,7 +60,6 @@ class PreRequestScreen(JourneyScreen):
         for field in (self.cin, self.phone):
             field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
         self.record_button = Factory.BigButton()
-        self.record_button.kiosk_role = "primary"  # the step's main action (widget map)
         self.record_button.bind(on_release=lambda _b: self.record())
         self.step = Step.SERVICES
         self.services: tuple[Service, ...] = ()

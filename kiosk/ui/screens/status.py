@@ -59,7 +59,6 @@ class StatusScreen(JourneyScreen):
         for field in (self.dossier, self.cin):
             field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
         self.look_up_button = Factory.BigButton()
-        self.look_up_button.kiosk_role = "primary"  # the step's main action (widget map)
         self.look_up_button.bind(on_release=lambda _b: self.look_up())
         self.step = Step.KIND
         self.kind: str | None = None
