@@ -29,6 +29,7 @@ from kiosk.ui.text import forget_fonts, install_measure_cache, set_paragraph_dir
 from kiosk.ui.widgets.aligned_label import AlignedLabel  # noqa: F401  (kv/theme.kv builds on it)
 from kiosk.ui.widgets.countdown import StillThereDialog
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.scroll import KioskScroll  # noqa: F401  (kv/theme.kv styles it)
 from kiosk.ui.worker import Worker
 from offline_cache.sync import ConnectivitySnapshot
 

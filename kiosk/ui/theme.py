@@ -16,6 +16,11 @@ STANDARD = {
     "ALERT": (0.55, 0.10, 0.05, 1),  # a printer fault, offline: still 7:1 on white
     "ONLINE": (0.0, 0.33, 0.13, 1),
     "NOTICE_BACKGROUND": (1.0, 0.96, 0.85, 1),  # a warm panel for the annex's notices
+    # Pressed (and busy) fills, drawn in the frame after touch-down: a finger hides the
+    # target, so the change must be strong enough to see around it; the text keeps 7:1.
+    "PRIMARY_DOWN": (0.0, 0.22, 0.24, 1),  # a darker teal under white text
+    "SURFACE_DOWN": (0.87, 0.93, 0.94, 1),  # keys, quiet buttons, fields
+    "ALERT_DOWN": (0.38, 0.06, 0.03, 1),
 }
 # For low vision: white and yellow on black, every pair well above 7:1 (most above 15:1).
 HIGH_CONTRAST = {
@@ -28,10 +33,14 @@ HIGH_CONTRAST = {
     "ALERT": (1.0, 0.62, 0.55, 1),
     "ONLINE": (0.55, 1.0, 0.55, 1),
     "NOTICE_BACKGROUND": (0.16, 0.13, 0.0, 1),
+    "PRIMARY_DOWN": (1.0, 0.70, 0.0, 1),  # amber under black text
+    "SURFACE_DOWN": (0.25, 0.25, 0.25, 1),
+    "ALERT_DOWN": (1.0, 0.80, 0.76, 1),
 }
 PALETTES = {"standard": STANDARD, "high_contrast": HIGH_CONTRAST}
 BACKGROUND = SURFACE = PRIMARY = PRIMARY_TEXT = TEXT = MUTED_TEXT = ALERT = ONLINE = (0, 0, 0, 1)
 NOTICE_BACKGROUND = (0, 0, 0, 1)
+PRIMARY_DOWN = SURFACE_DOWN = ALERT_DOWN = (0, 0, 0, 1)
 # Large text: every sp() size grows by this much (Kivy's font scale).
 LARGE_TEXT_SCALE = 1.25
 
