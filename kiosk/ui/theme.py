@@ -19,7 +19,7 @@ STANDARD = {
     # Pressed (and busy) fills, drawn in the frame after touch-down: a finger hides the
     # target, so the change must be strong enough to see around it; the text keeps 7:1.
     "PRIMARY_DOWN": (0.0, 0.22, 0.24, 1),  # a darker teal under white text
-    "SURFACE_DOWN": (0.87, 0.93, 0.94, 1),  # keys, quiet buttons, fields
+    "SURFACE_DOWN": (0.87, 0.93, 0.94, 1),  # a field (keys and quiet buttons turn PRIMARY)
     "ALERT_DOWN": (0.38, 0.06, 0.03, 1),
 }
 # For low vision: white and yellow on black, every pair well above 7:1 (most above 15:1).
@@ -33,7 +33,7 @@ HIGH_CONTRAST = {
     "ALERT": (1.0, 0.62, 0.55, 1),
     "ONLINE": (0.55, 1.0, 0.55, 1),
     "NOTICE_BACKGROUND": (0.16, 0.13, 0.0, 1),
-    "PRIMARY_DOWN": (1.0, 0.70, 0.0, 1),  # amber under black text
+    "PRIMARY_DOWN": (1.0, 0.60, 0.0, 1),  # amber under black text
     "SURFACE_DOWN": (0.25, 0.25, 0.25, 1),
     "ALERT_DOWN": (1.0, 0.80, 0.76, 1),
 }
