@@ -85,6 +85,9 @@ class TicketScreen(JourneyScreen):
         if self.step is Step.PRINTING:
             return  # a second finger on another procedure: one ticket at a time
         self.step, self.service_code = Step.PRINTING, code
+        if tapped is None:  # its button, if shown (else from the guide's page)
+            shown = (b for b in self.ids.body.children if getattr(b, "service_code", "") == code)
+            tapped = next(shown, None)
         if tapped is None:  # from the guide's page: its family's list, this one busy
             self.family = self.app.context.catalogue.service(code).family
             self.refresh_texts()
@@ -148,6 +151,7 @@ class TicketScreen(JourneyScreen):
             button.bind(
                 on_release=lambda tapped, code=service.code: self.choose_service(code, tapped)
             )
+            button.service_code = service.code
             if printing and service.code == self.service_code:
                 show_busy(button, self.tr(PRINTING))
             body.add_widget(button)
