@@ -62,8 +62,10 @@ TITLE_SP = 44
 BODY_SP = 30
 BIG_NUMBER_SP = 180
 SPACING_DP = 24
-# Keys: 84 dp is 2.1 cm at the 102 dpi of a 21.5" 1080x1920 panel; twelve Arabic keys fit a row.
+# Keys: 84 dp is 2.1 cm at the 102 dpi of a 21.5" 1080x1920 panel, eleven keys to a row there
+# (kiosk/ui/widgets/keyboard.py: Arabic takes four rows of nine, three of twelve in landscape).
 KEY_HEIGHT_DP = 84
+KEY_MIN_WIDTH_DP = 84  # as wide as tall: a row with more keys than fit takes two rows
 KEY_SPACING_DP = 8
 KEY_SP = 34
 FIELD_HEIGHT_DP = 100

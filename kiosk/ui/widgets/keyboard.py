@@ -24,7 +24,8 @@ SPACE = N_("Space")
 # Rows as on the physical keyboards sold in Morocco (Arabic 101, French AZERTY); Tifinagh in
 # the IRCAM alphabet's order. Keys never mirror: a keyboard is a place, not a sentence.
 # At most eleven keys a row, so each key is 2 cm wide on a 1080-pixel panel at 102 dpi:
-# the Arabic 101 rows (twelve keys, 1.86 cm) are cut into four rows of nine, in their order.
+# the Arabic 101 rows (twelve keys, 1.86 cm) are cut into four rows of nine, in their order
+# (WIDE_LAYOUTS below keeps them where twelve fit).
 LAYOUTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "arabic": (
         tuple("ضصثقفغعهخ"),
@@ -47,6 +48,15 @@ LAYOUTS: dict[str, tuple[tuple[str, ...], ...]] = {
     # A phone number may start with the country code: "+212…".
     "phone": (tuple("123"), tuple("456"), tuple("789"), tuple("+0")),
     "pin": (tuple("123"), tuple("456"), tuple("789"), tuple("0")),
+}
+# On a panel wide enough for twelve keys of at least KEY_MIN_WIDTH_DP (landscape), Arabic
+# keeps the 101 keyboard's own three rows, and a row's height for the page above it.
+WIDE_LAYOUTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "arabic": (
+        tuple("ضصثقفغعهخحجد"),
+        tuple("شسيبلاتنمكطذ"),
+        tuple("ئءؤرىةوزظأإآ"),
+    ),
 }
 # Each layout's switch key, written in its own script so a reader recognises theirs.
 SWITCH_LABELS = {
@@ -137,11 +147,27 @@ class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
         self._keys: list[Any] = []
         self._rows: list[BoxLayout] = []
         self._attaching = False
+        self._drawn: tuple[tuple[str, ...], ...] = ()
         self.bind(layout=self._redraw_on_change, target=self._redraw_on_change)
+        self.bind(width=self._width_changed)
 
     def _redraw_on_change(self, *_args: Any) -> None:
         if not self._attaching:
             self.redraw()
+
+    def _width_changed(self, *_args: Any) -> None:
+        # Lent to a footer, or the panel turned: the rows that fit may be others.
+        if self.target is not None and self._rows_of(self.layout) is not self._drawn:
+            self.redraw()
+
+    def _rows_of(self, layout: str) -> tuple[tuple[str, ...], ...]:
+        wide = WIDE_LAYOUTS.get(layout)
+        if wide is not None:
+            most = max(len(row) for row in wide)
+            key_width = (self.width - (most - 1) * self.spacing) / most
+            if key_width >= dp(theme.KEY_MIN_WIDTH_DP):
+                return wide
+        return LAYOUTS[layout]
 
     def attach(self, field: TextField) -> None:
         """Type into `field` from now on, on its first layout.
@@ -186,8 +212,9 @@ class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
         self.clear_widgets()
         if self.target is None:
             self.height = 0
+            self._drawn = ()
             return
-        rows = LAYOUTS[self.layout]
+        rows = self._drawn = self._rows_of(self.layout)
         font = theme.font_path(LAYOUT_FONTS[self.layout])
         keys = iter(self._keys_for(sum(len(row) for row in rows)))
         for index, row in enumerate(rows):
