@@ -23,8 +23,11 @@ def _pixels(widget: Any) -> bytes:
     return bytes(glReadPixels(int(x), int(y), width, height, GL_RGBA, GL_UNSIGNED_BYTE))
 
 
-def _pressed_in_the_next_frame(driver: AppDriver, widget: Any) -> bool:
-    """Touch `widget`, let one frame draw, compare its pixels; slide off and lift (no tap)."""
+def _pressed_in_the_next_frame(driver: AppDriver, widget: Any, shot: str = "") -> bool:
+    """Touch `widget`, let one frame draw, compare its pixels; slide off and lift (no tap).
+
+    With `shot`, a screenshot of the screen while the finger is still down, for people.
+    """
     from kivy.core.window import Window
 
     from tests.support.finger import Finger
@@ -36,6 +39,8 @@ def _pressed_in_the_next_frame(driver: AppDriver, widget: Any) -> bool:
     finger.press()
     driver.loop.idle()  # exactly one frame
     after = _pixels(widget)
+    if shot:
+        driver.screenshot(shot)
     # Off the widget before lifting: a touch that leaves a button does not trigger it.
     finger.slide_to(x, 2 if y > Window.height / 2 else Window.height - 2)
     finger.lift()
@@ -47,18 +52,24 @@ def _pressed_in_the_next_frame(driver: AppDriver, widget: Any) -> bool:
 def test_every_kind_of_target_shows_its_pressed_state_in_the_next_frame(home: AppDriver) -> None:
     screen = home.screen()
     targets: dict[str, Any] = {
-        "journey tile": screen.tiles["ticket"],
+        "journey tile": screen.tiles["guide"],
         "language button": next(b for b in home.buttons() if b.text == "Français"),
         "quiet button": screen.contrast_button,
     }
     if screen.listen_button.parent is not None:
         targets["listen button"] = screen.listen_button
-    not_shown = [name for name, w in targets.items() if not _pressed_in_the_next_frame(home, w)]
+    not_shown = [
+        name
+        for name, w in targets.items()
+        if not _pressed_in_the_next_frame(
+            home, w, "pressed-tile-ar-portrait" * (name == "journey tile")
+        )
+    ]
     home.tap(screen.tiles["ticket"])
     ticket = home.wait_until(lambda: home.app.root.current == "ticket" and home.screen())
     # In the scrolling body: the family buttons, then a procedure's button.
     family = home.buttons(ticket.ids.body)[0]
-    if not _pressed_in_the_next_frame(home, family):
+    if not _pressed_in_the_next_frame(home, family, "pressed-family-button-ar-portrait"):
         not_shown.append("family button (in the scrolling body)")
     home.tap(family)
     if not _pressed_in_the_next_frame(home, home.buttons(ticket.ids.body)[0]):
@@ -75,7 +86,7 @@ def test_every_kind_of_target_shows_its_pressed_state_in_the_next_frame(home: Ap
     letter = next(k for k in keys if k.text == "A")
     action = keys[-1]  # delete
     for name, widget in (("key", letter), ("action key", action), ("field", status.cin)):
-        if not _pressed_in_the_next_frame(home, widget):
+        if not _pressed_in_the_next_frame(home, widget, f"pressed-{name.replace(' ', '-')}"):
             not_shown.append(name)
     assert not not_shown, f"no pressed state in the first frame after touch-down: {not_shown}"
 
