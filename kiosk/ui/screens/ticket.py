@@ -82,8 +82,10 @@ class TicketScreen(JourneyScreen):
 
     def choose_service(self, code: str, tapped: Any = None) -> None:
         """Issue and print on the worker; the tapped button shows it is busy meanwhile."""
-        if self.step is Step.PRINTING:
-            return  # a second finger on another procedure: one ticket at a time
+        if self.step is Step.PRINTING or (tapped is not None and self.step is not Step.SERVICE):
+            # A second finger on another procedure, lifted while the first one's ticket
+            # prints or after it is shown: one ticket per tap.
+            return
         self.step, self.service_code = Step.PRINTING, code
         if tapped is None:  # its button, if shown (else from the guide's page)
             shown = (b for b in self.ids.body.children if getattr(b, "service_code", "") == code)
