@@ -118,6 +118,7 @@ def test_the_ticket_button_is_busy_and_back_waits_until_the_number_shows(home: A
         home.tap(service)
         _is_busy(home, service, "جار طبع تذكرتك…")
         assert ticket.ids.back.disabled
+        home.screenshot("ticket-printing-busy-ar-portrait")
         home.tap(ticket.ids.back)  # a citizen who would rather go back: not while it prints
         assert home.app.root.current == "ticket"
         home.tap(service)  # and a second tap takes no second ticket
