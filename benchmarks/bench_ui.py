@@ -5,7 +5,8 @@ loopback and, in fresh processes: a bare Kivy window, then the kiosk app as an a
 it (syncing with the server, a capture printer), without the packages only this venv's
 dev extras add (then once more with them, for comparison). Each child reports when its
 first frame is drawn, its resident memory, and for the app the time from a touch on "take
-a ticket" to the frame that shows the next screen.
+a ticket" to the frame that shows the next screen, and from a touch-down to the frame that
+shows the pressed state.
 """
 
 from __future__ import annotations
@@ -173,8 +174,78 @@ settle = time.monotonic() + 2.5
 while time.monotonic() < settle:
     EventLoop.idle()
 result = {"ready": ready, "rss_kib": rss_kib(), "peak_kib": rss_kib("VmHWM")}
+
+# Touch-down to the frame that shows the pressed state (budget: the next frame): the
+# finger stays down, frames are drawn one by one until the target's pixels change, then
+# the finger slides off and lifts (nothing is triggered). A home tile, and a family
+# button in a journey's scrolling body (where Kivy holds a touch back to tell a drag).
+# After the memory figure: reading pixels loads Kivy's GL module (a 3 MB library, about
+# 2 MB resident) that the kiosk itself never loads.
+from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
+from kivy.uix.behaviors import ButtonBehavior
+
+flips = [0]
+_counted_flip = Window.flip
+
+
+def counted_flip(*args):
+    flips[0] += 1
+    return _counted_flip(*args)
+
+
+Window.flip = counted_flip
+
+
+def pixels(widget) -> bytes:
+    # A small patch of the target's fill, inside its padding (clear of its text and icon):
+    # its whole box would be a megabyte read back for each frame.
+    x, y = widget.to_window(widget.x, widget.y)
+    return bytes(glReadPixels(int(x) + 24, int(y) + 10, 16, 6, GL_RGBA, GL_UNSIGNED_BYTE))
+
+
+def press_until_drawn(widget, ms_out, frames_out) -> None:
+    frames(3)
+    before = pixels(widget)
+    x, y = widget.to_window(*widget.center)
+    touch = Finger(x, y)
+    flips[0] = 0
+    started = time.perf_counter()
+    touch.press()
+    drawn_ms = None
+    for _ in range(30):
+        EventLoop.idle()
+        elapsed = (time.perf_counter() - started) * 1000  # the frame, not the read below
+        if pixels(widget) != before:
+            drawn_ms = elapsed
+            break
+    ms_out.append(drawn_ms if drawn_ms is not None else float("inf"))
+    frames_out.append(flips[0] if drawn_ms is not None else 99)
+    touch.slide_to(x, 2 if y > Window.height / 2 else Window.height - 2)
+    touch.lift()
+    frames(3)
+
+
+press_ms, press_frames, body_press_ms, body_press_frames = [], [], [], []
+for _ in range(5):
+    press_until_drawn(app.root.current_screen.take_ticket, press_ms, press_frames)
+families = app.show("ticket")
+frames(3)
+for _ in range(5):
+    family_button = next(
+        w for w in families.ids.body.walk(restrict=True) if isinstance(w, ButtonBehavior)
+    )
+    press_until_drawn(family_button, body_press_ms, body_press_frames)
+app.go_home()
+frames(3)
+
 swaps = {"tap_swap_ms": tap_swaps, "back_swap_ms": back_swaps}
-print(json.dumps({**result, "tap_ms": taps, "back_ms": backs, **swaps}), flush=True)
+pressed = {
+    "press_ms": press_ms,
+    "press_frames": press_frames,
+    "body_press_ms": body_press_ms,
+    "body_press_frames": body_press_frames,
+}
+print(json.dumps({**result, "tap_ms": taps, "back_ms": backs, **swaps, **pressed}), flush=True)
 """
 
 
@@ -264,6 +335,12 @@ def main() -> None:
         own = [t - s for t, s in zip(times, all_ms(app, f"{field}_swap_ms"), strict=True)]
         row = "  the same, less presenting frames (software GL)"
         print(f"{row:58} {statistics.median(own):>5.0f} / {max(own):.0f} ms")
+    for label, field in (("a home tile", "press"), ("a button in a scrolling body", "body_press")):
+        times, drawn = all_ms(app, f"{field}_ms"), all_ms(app, f"{field}_frames")
+        row = f"touch-down on {label} to its pressed state drawn"
+        print(f"{row:58} {statistics.median(times):>5.0f} / {max(times):.0f} ms  next frame")
+        row = f"  frames drawn until then, median / max of {len(drawn)}"
+        print(f"{row:58} {statistics.median(drawn):>5.0f} / {max(drawn):.0f}     ≤ 1")
     print(
         f"{'  one frame of a bare window here (software GL), median':58} "
         f"{statistics.median(all_ms(bare, 'frame_ms')):>8.0f} ms"

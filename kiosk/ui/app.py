@@ -32,6 +32,7 @@ from kiosk.ui.widget_map import install_widget_map
 from kiosk.ui.widgets.aligned_label import AlignedLabel  # noqa: F401  (kv/theme.kv builds on it)
 from kiosk.ui.widgets.countdown import StillThereDialog
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.scroll import KioskScroll  # noqa: F401  (kv/theme.kv styles it)
 from kiosk.ui.worker import Worker
 
 log = logging.getLogger(__name__)

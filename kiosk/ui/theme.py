@@ -16,6 +16,11 @@ STANDARD = {
     "ALERT": (0.55, 0.10, 0.05, 1),  # a printer fault, offline: still 7:1 on white
     "ONLINE": (0.0, 0.33, 0.13, 1),
     "NOTICE_BACKGROUND": (1.0, 0.96, 0.85, 1),  # a warm panel for the annex's notices
+    # Pressed (and busy) fills, drawn in the frame after touch-down: a finger hides the
+    # target, so the change must be strong enough to see around it; the text keeps 7:1.
+    "PRIMARY_DOWN": (0.0, 0.22, 0.24, 1),  # a darker teal under white text
+    "SURFACE_DOWN": (0.87, 0.93, 0.94, 1),  # a field (keys and quiet buttons turn PRIMARY)
+    "ALERT_DOWN": (0.38, 0.06, 0.03, 1),
 }
 # For low vision: white and yellow on black, every pair well above 7:1 (most above 15:1).
 HIGH_CONTRAST = {
@@ -28,10 +33,14 @@ HIGH_CONTRAST = {
     "ALERT": (1.0, 0.62, 0.55, 1),
     "ONLINE": (0.55, 1.0, 0.55, 1),
     "NOTICE_BACKGROUND": (0.16, 0.13, 0.0, 1),
+    "PRIMARY_DOWN": (1.0, 0.60, 0.0, 1),  # amber under black text
+    "SURFACE_DOWN": (0.25, 0.25, 0.25, 1),
+    "ALERT_DOWN": (1.0, 0.80, 0.76, 1),
 }
 PALETTES = {"standard": STANDARD, "high_contrast": HIGH_CONTRAST}
 BACKGROUND = SURFACE = PRIMARY = PRIMARY_TEXT = TEXT = MUTED_TEXT = ALERT = ONLINE = (0, 0, 0, 1)
 NOTICE_BACKGROUND = (0, 0, 0, 1)
+PRIMARY_DOWN = SURFACE_DOWN = ALERT_DOWN = (0, 0, 0, 1)
 # Large text: every sp() size grows by this much (Kivy's font scale).
 LARGE_TEXT_SCALE = 1.25
 
@@ -53,8 +62,10 @@ TITLE_SP = 44
 BODY_SP = 30
 BIG_NUMBER_SP = 180
 SPACING_DP = 24
-# Keys: 84 dp is 2.1 cm at the 102 dpi of a 21.5" 1080x1920 panel; twelve Arabic keys fit a row.
+# Keys: 84 dp is 2.1 cm at the 102 dpi of a 21.5" 1080x1920 panel, eleven keys to a row there
+# (kiosk/ui/widgets/keyboard.py: Arabic takes four rows of nine, three of twelve in landscape).
 KEY_HEIGHT_DP = 84
+KEY_MIN_WIDTH_DP = 84  # as wide as tall: a row with more keys than fit takes two rows
 KEY_SPACING_DP = 8
 KEY_SP = 34
 FIELD_HEIGHT_DP = 100

@@ -29,5 +29,11 @@ class Finger(MotionEvent):  # type: ignore[misc]
     def press(self) -> None:
         EventLoop.post_dispatch_input("begin", self)
 
+    def slide_to(self, x: float, y: float) -> None:
+        """Move the pressed finger to window coordinates (x, y)."""
+        window = EventLoop.window
+        self.move({"x": x / (window.width - 1.0), "y": y / (window.height - 1.0)})
+        EventLoop.post_dispatch_input("update", self)
+
     def lift(self) -> None:
         EventLoop.post_dispatch_input("end", self)

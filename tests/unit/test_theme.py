@@ -19,6 +19,21 @@ TEXT_ON_BACKGROUND = {
     "button": ("PRIMARY_TEXT", "PRIMARY"),
     "quiet button": ("PRIMARY", "SURFACE"),
     "notice": ("TEXT", "NOTICE_BACKGROUND"),
+    # Pictograms are tinted with the text colour of their surface (kv/home.kv, widgets.kv).
+    "pictogram on a tile": ("PRIMARY_TEXT", "PRIMARY"),
+    # Pressed (and busy) states: the fill changes, the text stays readable.
+    "pressed button or tile": ("PRIMARY_TEXT", "PRIMARY_DOWN"),
+    "pressed field": ("TEXT", "SURFACE_DOWN"),
+    "pressed field's hint": ("MUTED_TEXT", "SURFACE_DOWN"),
+    "exit button": ("PRIMARY_TEXT", "ALERT"),
+    "pressed exit button": ("PRIMARY_TEXT", "ALERT_DOWN"),
+}
+# A pressed fill must be seen around a finger: its contrast with the fill at rest.
+PRESSED_FILLS = {
+    "button or tile": ("PRIMARY", "PRIMARY_DOWN"),
+    "exit button": ("ALERT", "ALERT_DOWN"),
+    "quiet button or key (turns primary)": ("SURFACE", "PRIMARY"),
+    "field": ("SURFACE", "SURFACE_DOWN"),
 }
 
 
@@ -28,6 +43,14 @@ def test_text_contrast_is_at_least_seven_to_one(palette: str, use: str) -> None:
     colours = theme.PALETTES[palette]
     foreground, background = TEXT_ON_BACKGROUND[use]
     assert theme.contrast(colours[foreground], colours[background]) >= 7.0
+
+
+@pytest.mark.parametrize("palette", sorted(theme.PALETTES))
+@pytest.mark.parametrize("use", sorted(PRESSED_FILLS))
+def test_a_pressed_fill_stands_apart_from_the_fill_at_rest(palette: str, use: str) -> None:
+    colours = theme.PALETTES[palette]
+    rest, pressed = PRESSED_FILLS[use]
+    assert theme.contrast(colours[rest], colours[pressed]) >= 1.2
 
 
 def test_the_high_contrast_palette_changes_what_widgets_are_built_with() -> None:

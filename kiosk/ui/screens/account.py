@@ -21,6 +21,7 @@ from kiosk.services.session import (
     WrongPin,
 )
 from kiosk.ui.screens.base import BACK, JourneyScreen
+from kiosk.ui.widgets.busy import show_busy
 from kiosk.ui.widgets.keyboard import TextField
 
 TITLE = N_("My CAU account")
@@ -85,6 +86,8 @@ class AccountScreen(JourneyScreen):
 
     def sign_in(self) -> None:
         """Ask the server on the worker; the PIN leaves the field at once."""
+        if self.step is not Step.SIGN_IN:
+            return  # a tap already taken
         cin, pin = self.cin.value, self.pin.value
         self.pin.value = ""
         self.step = Step.SIGNING_IN
@@ -125,27 +128,38 @@ class AccountScreen(JourneyScreen):
         if self.step is Step.SIGN_IN:
             self._draw_sign_in(body)
         elif self.step is Step.SIGNING_IN:
-            self.ids.title.text = self.tr(SIGNING_IN)
+            self._draw_sign_in(body, signing_in=True)
         else:
             self._draw_menu(body)
 
-    def _draw_sign_in(self, body: Any) -> None:
+    def _draw_sign_in(self, body: Any, signing_in: bool = False) -> None:
         self.ids.title.text = self.tr(TITLE)
         self.cin.hint, self.pin.hint = self.tr(CIN_HINT), self.tr(PIN_HINT)
+        self.sign_in_button.busy = False
         self.sign_in_button.text = self.tr(SIGN_IN)
         self._update_sign_in_button()
+        for field in (self.cin, self.pin):
+            field.disabled = signing_in  # nothing to type until the answer
+        if signing_in:
+            show_busy(self.sign_in_button, self.tr(SIGNING_IN))
         self.add_form(body, [self.cin, self.pin], self.sign_in_button)
+        if signing_in:
+            return  # the last answer's lines are not this one's
         for line in self._outcome_lines():
             body.add_widget(Factory.AlertLabel(text=line))
         if isinstance(self.outcome, Unreachable):
             offer = Factory.BigButton(text=self.tr(OFFER_PRE_REQUEST))
-            offer.bind(on_release=lambda _b: self.app.show("prerequest"))
+            offer.bind(on_release=lambda _b: self._offer_pre_request())
             body.add_widget(offer)
         scanner = self.app.context.scanner is not None
         body.add_widget(Factory.KioskLabel(text=self.tr(TYPE_OR_SCAN if scanner else TYPE_BOTH)))
         wrong_field = self.outcome.field if isinstance(self.outcome, InvalidInput) else None
         first = self.pin if self.cin.value and wrong_field is not InputField.CIN else self.cin
         self.show_keyboard(first)
+
+    def _offer_pre_request(self) -> None:
+        # The CIN the citizen typed goes along: one thing less to type on the next form.
+        self.app.show("prerequest").hand_over(cin=self.cin.value)
 
     def _outcome_lines(self) -> list[str]:
         outcome, plural = self.outcome, plural_translator(self.app.lang)

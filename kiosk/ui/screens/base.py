@@ -174,6 +174,9 @@ class KioskScreen(Screen):  # type: ignore[misc]
     def on_scan(self, kind: str, value: str) -> None:
         """A code read by the scanner while this screen is shown; most screens ignore it."""
 
+    def hand_over(self, **values: str) -> None:
+        """What the citizen typed on the screen before (a CIN), to fill in; most ignore it."""
+
 
 class JourneyScreen(KioskScreen):
     """A journey in the shared frame (kv/journey.kv): back, title, languages, body, keyboard."""

@@ -15,6 +15,7 @@ from kiosk.services.requests import PreparedRequest, SubmitOutcome, SubmitResult
 from kiosk.ui.screens.account import OFFER_PRE_REQUEST, SIGN_IN
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
 from kiosk.ui.screens.procedure import add_procedure_page, fee_text
+from kiosk.ui.widgets.busy import show_busy
 
 if TYPE_CHECKING:
     from kiosk.services.front_desk import FrontDesk
@@ -112,6 +113,8 @@ class CertificateScreen(JourneyScreen):
 
     def send(self) -> None:
         """Prepare once (the key), then submit; a retry sends the same prepared request."""
+        if self.step not in (Step.CONFIRM, Step.NOT_SENT):
+            return  # a tap already taken
         citizen = self._citizen()
         if citizen is None:
             return
@@ -196,7 +199,7 @@ class CertificateScreen(JourneyScreen):
             button.bind(on_release=lambda _b, chosen=alert: self.choose_alert(chosen))
             body.add_widget(button)
 
-    def _draw_confirm(self, body: Any) -> None:
+    def _draw_confirm(self, body: Any, sending: bool = False) -> None:
         assert self.service is not None
         citizen, lang = self._citizen(), self.app.lang
         self.ids.title.text = self.tr(CONFIRM_TITLE)
@@ -210,10 +213,13 @@ class CertificateScreen(JourneyScreen):
         body.add_widget(Factory.KioskLabel(text=chosen))
         send = Factory.BigButton(text=self.tr(SEND))
         send.bind(on_release=lambda _b: self.send())
+        if sending:
+            show_busy(send, self.tr(SENDING))
         body.add_widget(send)
 
     def _draw_sending(self, body: Any) -> None:
-        self.ids.title.text = self.tr(SENDING)
+        # The page stays, its button busy (and back disabled) until the receipt is out.
+        self._draw_confirm(body, sending=True)
 
     def _draw_sent(self, body: Any) -> None:
         result, printed = self.result, self.printed

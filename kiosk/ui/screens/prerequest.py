@@ -15,6 +15,7 @@ from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.services.requests import StoredPreRequest
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
+from kiosk.ui.widgets.busy import show_busy
 from kiosk.ui.widgets.keyboard import TextField
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class PreRequestScreen(JourneyScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cin = TextField(uppercase=True, max_length=8, layouts=("azerty", "digits"))
-        self.phone = TextField(max_length=16, layouts=("digits",))
+        self.phone = TextField(max_length=16, layouts=("phone",))
         for field in (self.cin, self.phone):
             field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
         self.record_button = Factory.BigButton()
@@ -96,12 +97,19 @@ class PreRequestScreen(JourneyScreen):
         elif self.step is not Step.SAVING:
             self.app.go_home()
 
+    def hand_over(self, **values: str) -> None:
+        """The CIN typed at sign-in (the server could not answer): the form starts with it."""
+        if self.step in (Step.SERVICES, Step.FORM) and values.get("cin"):
+            self.cin.value = values["cin"]
+
     def choose(self, service: Service) -> None:
         self.service, self.step = service, Step.FORM
         self.refresh_texts()
 
     def record(self) -> None:
         """Keep it and queue it in one transaction (on the worker), then print the receipt."""
+        if self.step is not Step.FORM:
+            return  # a tap already taken
         assert self.service is not None
         code, lang = self.service.code, self.app.lang
         cin, phone = self.cin.value, self.phone.value
@@ -173,23 +181,31 @@ class PreRequestScreen(JourneyScreen):
         elif self.step is Step.FORM:
             self._draw_form(body)
         elif self.step is Step.SAVING:
-            self.ids.title.text = self.tr(SAVING)
+            self._draw_form(body, saving=True)
         else:
             self._draw_saved(body)
 
-    def _draw_form(self, body: Any) -> None:
+    def _draw_form(self, body: Any, saving: bool = False) -> None:
         assert self.service is not None
         self.ids.title.text = self.tr(FORM_TITLE)
         self.cin.hint, self.phone.hint = self.tr(CIN_HINT), self.tr(PHONE_HINT)
+        self.record_button.busy = False
         self.record_button.text = self.tr(RECORD)
         self._update_record_button()
+        for field in (self.cin, self.phone):
+            field.disabled = saving  # nothing to type while it is kept and printed
+        if saving:
+            show_busy(self.record_button, self.tr(SAVING))
         # The fields first: on a short landscape panel the keyboard leaves room for little.
         self.add_form(body, [self.cin, self.phone], self.record_button)
         body.add_widget(Factory.SectionLabel(text=self.service.name(self.app.lang)))
         if self.error:
             body.add_widget(Factory.AlertLabel(text=self.tr(self.error)))
         body.add_widget(Factory.KioskLabel(text=self.tr(AT_COUNTER)))
-        self.show_keyboard(self.typing_field() or self.cin)
+        if not saving:
+            # A CIN already there (typed at sign-in): the keys go to the phone.
+            first = self.phone if self.cin.value and not self.phone.value else self.cin
+            self.show_keyboard(self.typing_field() or first)
 
     def _update_record_button(self) -> None:
         self.record_button.disabled = not (self.cin.value.strip() and self.phone.value.strip())

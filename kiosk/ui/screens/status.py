@@ -15,6 +15,7 @@ from kiosk.services.records import TimelineEntry
 from kiosk.services.scanning import CodeKind
 from kiosk.services.status import KINDS, Outcome, StatusLookup, stage_name
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
+from kiosk.ui.widgets.busy import show_busy
 from kiosk.ui.widgets.keyboard import TextField
 
 TITLE = N_("Follow an application")
@@ -87,7 +88,9 @@ class StatusScreen(JourneyScreen):
         self.refresh_texts()
 
     def look_up(self) -> None:
-        """Ask the server (or the cache) on the worker; the screen says it is looking."""
+        """Ask the server (or the cache) on the worker; the button says it is looking."""
+        if self.step is not Step.FORM:
+            return  # a tap already taken
         assert self.kind is not None
         kind, dossier, cin = self.kind, self.dossier.value, self.cin.value
         self.step = Step.LOOKING
@@ -151,23 +154,29 @@ class StatusScreen(JourneyScreen):
             button.bind(on_release=lambda _b, chosen=kind: self.choose_kind(chosen))
             body.add_widget(button)
 
-    def _draw_form(self, body: Any) -> None:
+    def _draw_form(self, body: Any, looking: bool = False) -> None:
         assert self.kind is not None
         self.ids.title.text = self.tr(KIND_NAMES[self.kind])
         self.dossier.hint, self.cin.hint = self.tr(DOSSIER_HINT), self.tr(CIN_HINT)
+        self.look_up_button.busy = False
         self.look_up_button.text = self.tr(LOOK_UP)
         self._update_look_up_button()
+        for field in (self.dossier, self.cin):
+            field.disabled = looking  # nothing to type until the answer
+        if looking:
+            show_busy(self.look_up_button, self.tr(LOOKING))
         self.add_form(body, [self.dossier, self.cin], self.look_up_button)
         scanner = self.app.context.scanner is not None
         body.add_widget(Factory.KioskLabel(text=self.tr(TYPE_OR_SCAN if scanner else TYPE_BOTH)))
-        self.show_keyboard(self.keyboard.target or self.dossier)
+        if not looking:
+            self.show_keyboard(self.keyboard.target or self.dossier)
 
     def _update_look_up_button(self) -> None:
         filled = self.dossier.value.strip() and self.cin.value.strip()
         self.look_up_button.disabled = not filled
 
     def _draw_looking(self, body: Any) -> None:
-        self.ids.title.text = self.tr(LOOKING)
+        self._draw_form(body, looking=True)
 
     def _draw_answer(self, body: Any) -> None:
         answer = self.answer

@@ -17,6 +17,7 @@ from kiosk.services.printing import PrintResult
 from kiosk.services.records import Ticket
 from kiosk.ui import theme
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
+from kiosk.ui.widgets.busy import show_busy
 from kiosk.ui.widgets.qr import qr_image
 
 CHOOSE_FAMILY = N_("Which service are you here for?")
@@ -46,6 +47,7 @@ class TicketScreen(JourneyScreen):
         super().__init__(**kwargs)
         self.step = Step.FAMILY
         self.family: str | None = None
+        self.service_code: str | None = None  # the procedure tapped: its button shows busy
         self.ticket: Ticket | None = None
         self.printed: PrintResult | None = None
         self.error = ""
@@ -62,6 +64,7 @@ class TicketScreen(JourneyScreen):
             None,
             "",
         )
+        self.service_code = None
         self.clear_drawing()
 
     def go_back(self) -> None:
@@ -76,10 +79,26 @@ class TicketScreen(JourneyScreen):
         self.family, self.step = letter, Step.SERVICE
         self.refresh_texts()
 
-    def choose_service(self, code: str) -> None:
-        """Issue and print on the worker; the screen shows progress meanwhile."""
-        self.step = Step.PRINTING
-        self.refresh_texts()
+    def choose_service(self, code: str, tapped: Any = None) -> None:
+        """Issue and print on the worker; the tapped button shows it is busy meanwhile."""
+        if self.step is Step.PRINTING or (tapped is not None and self.step is not Step.SERVICE):
+            # A second finger on another procedure, lifted while the first one's ticket
+            # prints or after it is shown: one ticket per tap.
+            return
+        self.step, self.service_code = Step.PRINTING, code
+        if tapped is None:  # its button, if shown (else from the guide's page)
+            shown = (b for b in self.ids.body.children if getattr(b, "service_code", "") == code)
+            tapped = next(shown, None)
+        if tapped is None:  # from the guide's page: its family's list, this one busy
+            self.family = self.app.context.catalogue.service(code).family
+            self.refresh_texts()
+        else:
+            # The buttons shown are marked in place, not drawn again: the tap's frame
+            # lays out no text, and the finger's button is the one that says "printing".
+            self.arrange_frame(BACK, back_enabled=False)
+            for button in self.ids.body.children:
+                button.disabled = True
+            show_busy(tapped, self.tr(PRINTING))
         language = self.app.lang
         self.run_job(lambda desk: desk.issue_ticket(code, language), self._issued, self._failed)
 
@@ -120,17 +139,24 @@ class TicketScreen(JourneyScreen):
         self.ids.title.text = self.tr(CHOOSE_FAMILY)
         self.add_family_buttons(body)
 
-    def _draw_services(self, body: Any) -> None:
+    def _draw_services(self, body: Any, printing: bool = False) -> None:
         self.ids.title.text = self.tr(CHOOSE_SERVICE)
         for service in self.app.context.catalogue:
             if service.family != self.family:
                 continue
-            button = Factory.BigButton(text=service.name(self.app.lang))
-            button.bind(on_release=lambda _b, code=service.code: self.choose_service(code))
+            button = Factory.BigButton(text=service.name(self.app.lang), disabled=printing)
+            button.bind(
+                on_release=lambda tapped, code=service.code: self.choose_service(code, tapped)
+            )
+            button.service_code = service.code
+            if printing and service.code == self.service_code:
+                show_busy(button, self.tr(PRINTING))
             body.add_widget(button)
 
     def _draw_printing(self, body: Any) -> None:
-        self.ids.title.text = self.tr(PRINTING)
+        # The list stays where it was, the tapped procedure busy, the others and back
+        # disabled, until the number shows: a ticket never prints for a citizen who left.
+        self._draw_services(body, printing=True)
 
     def _draw_result(self, body: Any) -> None:
         assert self.ticket is not None and self.printed is not None

@@ -23,11 +23,15 @@ SPACE = N_("Space")
 
 # Rows as on the physical keyboards sold in Morocco (Arabic 101, French AZERTY); Tifinagh in
 # the IRCAM alphabet's order. Keys never mirror: a keyboard is a place, not a sentence.
+# At most eleven keys a row, so each key is 2 cm wide on a 1080-pixel panel at 102 dpi:
+# the Arabic 101 rows (twelve keys, 1.86 cm) are cut into four rows of nine, in their order
+# (WIDE_LAYOUTS below keeps them where twelve fit).
 LAYOUTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "arabic": (
-        tuple("ضصثقفغعهخحجد"),
-        tuple("شسيبلاتنمكطذ"),
-        tuple("ئءؤرىةوزظأإآ"),
+        tuple("ضصثقفغعهخ"),
+        tuple("حجدشسيبلا"),
+        tuple("تنمكطذئءؤ"),
+        tuple("رىةوزظأإآ"),
     ),
     "azerty": (
         tuple("1234567890"),
@@ -41,7 +45,18 @@ LAYOUTS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("ⵕ", "ⵖ", "ⵙ", "ⵚ", "ⵛ", "ⵜ", "ⵟ", "ⵡ", "ⵢ", "ⵣ", "ⵥ"),
     ),
     "digits": (tuple("123"), tuple("456"), tuple("789"), tuple("-0")),
+    # A phone number may start with the country code: "+212…".
+    "phone": (tuple("123"), tuple("456"), tuple("789"), tuple("+0")),
     "pin": (tuple("123"), tuple("456"), tuple("789"), tuple("0")),
+}
+# On a panel wide enough for twelve keys of at least KEY_MIN_WIDTH_DP (landscape), Arabic
+# keeps the 101 keyboard's own three rows, and a row's height for the page above it.
+WIDE_LAYOUTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "arabic": (
+        tuple("ضصثقفغعهخحجد"),
+        tuple("شسيبلاتنمكطذ"),
+        tuple("ئءؤرىةوزظأإآ"),
+    ),
 }
 # Each layout's switch key, written in its own script so a reader recognises theirs.
 SWITCH_LABELS = {
@@ -51,11 +66,21 @@ SWITCH_LABELS = {
     # One number, not "1 2 3": spaced digits are separate numbers to the bidi algorithm,
     # and an Arabic screen lays them out right to left ("3 2 1").
     "digits": "123",
+    "phone": "123",
     "pin": "123",
 }
-LAYOUT_FONTS = {"arabic": "ar", "azerty": "fr", "tifinagh": "zgh", "digits": "fr", "pin": "fr"}
+LAYOUT_FONTS = {
+    "arabic": "ar",
+    "azerty": "fr",
+    "tifinagh": "zgh",
+    "digits": "fr",
+    "phone": "fr",
+    "pin": "fr",
+}
 MASK = "•"
-NUMBER_PADS = ("digits", "pin")
+NUMBER_PADS = ("digits", "phone", "pin")
+# Where the keys are when no field has them: nothing of the last field or citizen carries.
+NEUTRAL_LAYOUT = "azerty"
 # The layout a citizen reading each language expects first when typing words.
 WORD_LAYOUT = {"ar": "arabic", "fr": "azerty", "zgh": "tifinagh", "en": "azerty"}
 
@@ -70,7 +95,9 @@ class TextField(ButtonBehavior, AlignedLabel):  # type: ignore[misc]
     uppercase = BooleanProperty(False)
     # A PIN: one dot per digit on screen, so a person behind the citizen reads nothing.
     masked = BooleanProperty(False)
-    # Which keyboards this field offers, first one shown when it takes the keys.
+    # The field's keyboard: the layouts it offers, the first being the one it always opens
+    # on (a dossier number on letters, a phone on the phone pad), whatever the last field
+    # or citizen used; with `uppercase` and `masked`, everything the keys need to know.
     layouts = ObjectProperty(("azerty",))
 
     def on_value(self, *_args: Any) -> None:
@@ -120,20 +147,41 @@ class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
         self._keys: list[Any] = []
         self._rows: list[BoxLayout] = []
         self._attaching = False
+        self._drawn: tuple[tuple[str, ...], ...] = ()
         self.bind(layout=self._redraw_on_change, target=self._redraw_on_change)
+        self.bind(width=self._width_changed)
 
     def _redraw_on_change(self, *_args: Any) -> None:
         if not self._attaching:
             self.redraw()
 
+    def _width_changed(self, *_args: Any) -> None:
+        # Lent to a footer, or the panel turned: the rows that fit may be others.
+        if self.target is not None and self._rows_of(self.layout) is not self._drawn:
+            self.redraw()
+
+    def _rows_of(self, layout: str) -> tuple[tuple[str, ...], ...]:
+        wide = WIDE_LAYOUTS.get(layout)
+        if wide is not None:
+            most = max(len(row) for row in wide)
+            key_width = (self.width - (most - 1) * self.spacing) / most
+            if key_width >= dp(theme.KEY_MIN_WIDTH_DP):
+                return wide
+        return LAYOUTS[layout]
+
     def attach(self, field: TextField) -> None:
-        """Type into `field` from now on, with its first layout unless the current one fits."""
+        """Type into `field` from now on, on its first layout.
+
+        Only the same field given the keys again (the screen redrawn in another language)
+        keeps the layout the citizen switched to. Keeping any layout the field merely
+        allowed let a phone's digit pad open the next dossier field on digits only.
+        """
         if self.target is not None:
             self.target.focused = False
         field.focused = True
         self._attaching = True  # one redraw below, not one per property set
         try:
-            if self.layout not in field.layouts:
+            if field is not self.target or self.layout not in field.layouts:
                 self.layout = field.layouts[0]
             self.target = field
         finally:
@@ -141,12 +189,17 @@ class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
         self.redraw()
 
     def detach(self) -> None:
-        """Type into nothing and put the keys away (they are written over on `attach`)."""
+        """Type into nothing and put the keys away (they are written over on `attach`).
+
+        The keys go back to their neutral layout: the next field, or the next citizen
+        after a reset, finds nothing of this one.
+        """
         if self.target is not None:
             self.target.focused = False
         self._attaching = True
         try:
             self.target = None
+            self.layout = NEUTRAL_LAYOUT
         finally:
             self._attaching = False
         self.on_change = None
@@ -159,8 +212,9 @@ class OnScreenKeyboard(BoxLayout):  # type: ignore[misc]
         self.clear_widgets()
         if self.target is None:
             self.height = 0
+            self._drawn = ()
             return
-        rows = LAYOUTS[self.layout]
+        rows = self._drawn = self._rows_of(self.layout)
         font = theme.font_path(LAYOUT_FONTS[self.layout])
         keys = iter(self._keys_for(sum(len(row) for row in rows)))
         for index, row in enumerate(rows):
