@@ -49,6 +49,16 @@ def ltr_run(text: str) -> str:
     return f"\u2066{text}\u2069" if text else text
 
 
+def typed_run(text: str) -> str:
+    """What a citizen typed, laid out in its own direction inside any screen.
+
+    A first-strong isolate (FSI ... PDI): Arabic words read right to left, a phone, a CIN
+    or a dossier number left to right ("+212612345678" came out "212612345678+" on an
+    Arabic screen).
+    """
+    return f"\u2068{text}\u2069" if text else text
+
+
 def is_rtl(lang: str) -> bool:
     """Whether the language is written right to left."""
     return lang in RTL_LANGUAGES

@@ -53,6 +53,8 @@ ENVIRONMENT = "KIOSK_WIDGET_MAP"
 INTERVAL_S = 0.1
 VERSION = 1
 PRIMARY = "primary"  # the `kiosk_role` of a step's primary action
+# LRI, RLI, FSI and PDI (kiosk.i18n.ltr_run, typed_run): layout, not words.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
 
 Rect = tuple[int, int, int, int]  # left, top, width, height: X's axes, in pixels
 
@@ -210,7 +212,8 @@ def _visit(
         entry: dict[str, Any] = {
             "id": getattr(widget, "kiosk_id", None) or names.get(id(widget)) or _fallback(widget),
             "role": role,
-            "text": str(getattr(widget, "text", "") or ""),
+            # As a screen reader would read it: the bidi isolates that order runs are not text.
+            "text": str(getattr(widget, "text", "") or "").translate(_BIDI_CONTROLS),
             **place,
         }
         if isinstance(widget, ButtonBehavior):

@@ -148,7 +148,13 @@ class AppDriver:
         """Every text shown on the current screen, top to bottom as the widgets hold it."""
         from kivy.uix.label import Label
 
-        return [w.text for w in self.screen().walk() if isinstance(w, Label) and w.text]
+        # As a person reads them: the bidi isolates that order runs (kiosk.i18n) are not text.
+        controls = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
+        return [
+            w.text.translate(controls)
+            for w in self.screen().walk()
+            if isinstance(w, Label) and w.text
+        ]
 
     def screenshot(self, name: str) -> Path:
         """Save what the screen shows as `<artefacts>/<name>.png`."""

@@ -96,6 +96,8 @@ def test_the_phone_pad_has_a_plus_for_the_country_code(
         home.tap(pre.phone)
         _type_on_the_keys_shown(home, "+212612345678")
         assert pre.phone.value == "+212612345678"
+        # Drawn as typed, "+" first, on the Arabic screen (it came out "212612345678+").
+        assert pre.phone.text == "\u2068+212612345678\u2069"
         home.screenshot("prerequest-phone-pad-ar-portrait")
 
 

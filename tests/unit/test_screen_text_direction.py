@@ -73,3 +73,12 @@ def test_without_isolation_the_phone_and_the_path_came_out_backwards(render) -> 
     # Why ltr_run exists: the issue saw "01******2126+" and "tmp/…/kiosk.toml/".
     assert render("+2126******01", rtl=True) != render("+2126******01", rtl=False)
     assert render("/tmp/gau/kiosk.toml", rtl=True) != render("/tmp/gau/kiosk.toml", rtl=False)
+
+
+def test_what_a_citizen_types_keeps_its_own_direction(render) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.i18n import typed_run
+
+    # A phone typed on an Arabic screen reads "+" first; Arabic words still right to left.
+    assert render(typed_run("+212612345678"), rtl=True) == render("+212612345678", rtl=False)
+    assert render("+212612345678", rtl=True) != render("+212612345678", rtl=False)
+    assert render(typed_run("شهادة السكنى"), rtl=True) == render("شهادة السكنى", rtl=True)

@@ -14,7 +14,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.i18n import N_
+from kiosk.i18n import N_, typed_run
 from kiosk.ui import theme
 from kiosk.ui.widgets.aligned_label import AlignedLabel
 
@@ -110,7 +110,7 @@ class TextField(ButtonBehavior, AlignedLabel):  # type: ignore[misc]
         self._show()
 
     def _show(self) -> None:
-        shown = MASK * len(self.value) if self.masked else self.value
+        shown = MASK * len(self.value) if self.masked else typed_run(self.value)
         self.text = shown or self.hint
         self.color = theme.TEXT if self.value else theme.MUTED_TEXT
 
