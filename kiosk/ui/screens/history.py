@@ -27,6 +27,14 @@ STATUS_NAMES = {
     RequestStatus.COLLECTED: N_("Collected"),
     RequestStatus.REJECTED: N_("Rejected"),
 }
+# Each status's semantic colour (theme.STATES): a refused request stands out, not in red.
+STATUS_TONES = {
+    RequestStatus.RECEIVED: "in_progress",
+    RequestStatus.IN_PROGRESS: "in_progress",
+    RequestStatus.READY: "ready",
+    RequestStatus.COLLECTED: "ready",
+    RequestStatus.REJECTED: "rejected",
+}
 DATE_FORMAT = "%d/%m/%Y"
 SCREEN_TIME_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -94,6 +102,7 @@ class HistoryScreen(JourneyScreen):
             row = Factory.RequestRow()
             row.ids.service.text = entry.service_name(lang)
             row.ids.status.text = self.tr(STATUS_NAMES[request.status])
+            row.ids.status.tone = STATUS_TONES[request.status]
             filed = request.created_at.astimezone(zone).strftime(DATE_FORMAT)
             row.ids.details.text = f"{request.request_number} · {self.tr(FILED).format(date=filed)}"
             if request.status_reason:
