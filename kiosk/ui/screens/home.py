@@ -8,8 +8,9 @@ from typing import Any
 import sqlite_utils
 from kivy.clock import Clock
 from kivy.factory import Factory
+from kivy.metrics import dp, sp
 
-from kiosk.i18n import N_, NP_, plural_translator
+from kiosk.i18n import N_
 from kiosk.services.home_board import QueueLine
 from kiosk.ui import theme
 from kiosk.ui.screens.base import KioskScreen, landscape
@@ -24,11 +25,11 @@ OFFLINE = N_("No network: tickets still work")
 DEGRADED = N_("Central server unavailable: tickets still work")
 CONNECTIVITY = {"online": ONLINE, "offline": OFFLINE, "degraded": DEGRADED}
 QUEUES = N_("Waiting now")
-NOTICES = N_("Notices")
 NOT_AVAILABLE = N_("not available")
-PEOPLE_WAITING = NP_("{count} person waiting", "{count} people waiting")
-ABOUT_MINUTES = NP_("about {minutes} minute", "about {minutes} minutes")
-NOBODY_WAITING = N_("no wait")
+PEOPLE_HEADING = N_("People waiting")
+MINUTES_HEADING = N_("Minutes")
+# A figure the board cannot give: a dash under its heading (the row's name says why).
+NO_FIGURE = "–"
 MY_ACCOUNT = N_("My CAU account: certificates and requests")
 LARGER_TEXT = N_("Larger text")
 NORMAL_TEXT = N_("Normal text")
@@ -96,6 +97,8 @@ class HomeScreen(KioskScreen):
         self._show_connectivity()
         self.ids.notice.text = self._notice
         self._show_clock()
+        # Centred in every language: the base rule re-aligns titles to the reading side.
+        self.ids.annex.halign = "center"
         self.order_for_reading(
             self.ids.status_row,
             self.ids.clock,
@@ -110,7 +113,13 @@ class HomeScreen(KioskScreen):
         if self.app.context.speaker.available(self.app.lang):
             display.append(self.listen_button)
         self.order_for_reading(self.ids.display_row, *display)
-        self.ids.main.orientation = "horizontal" if landscape() else "vertical"
+        wide = landscape()
+        self.ids.main.orientation = "horizontal" if wide else "vertical"
+        # Arabic mirrors the whole page: the journeys where reading starts, the board after.
+        self.order_for_reading(self.ids.main, self.ids.start_column, self.ids.board_column)
+        self._place_annex(wide)
+        # The 2×2 grid of landscape reads from the right in Arabic: the first tile there.
+        self.ids.journeys.orientation = "rl-tb" if self.app.rtl else "lr-tb"
         self.ids.journeys.clear_widgets()
         for tile in self.tiles.values():
             # Landscape: pictogram beside the name, tiles sharing the height left to them.
@@ -122,6 +131,22 @@ class HomeScreen(KioskScreen):
             self.ids.journeys.add_widget(tile)
         self._draw_board()
         self.load_board()  # notices are read in the language now shown
+
+    def _place_annex(self, wide: bool) -> None:
+        """Landscape: the annex's name leads the status row; portrait: a row of its own."""
+        annex, page, row = self.ids.annex.__self__, self.ids.page, self.ids.status_row
+        annex.font_size = sp(theme.TITLE_SP * (0.75 if wide else 1))
+        annex.size_hint_x = 1.4 if wide else 1
+        self.ids.clock.size_hint_x = 0.9 if wide else 0.6  # the date and time on one line
+        # Landscape: 2.3 cm language buttons rather than 2.7, for the board's last row.
+        self.ids.languages.height = dp(theme.BAR_HEIGHT_DP * (0.85 if wide else 1))
+        if annex.parent is not None:
+            annex.parent.remove_widget(annex)
+        if wide:
+            ids = self.ids
+            self.order_for_reading(row, annex, ids.clock, ids.connectivity_icon, ids.connectivity)
+        else:
+            page.add_widget(annex, index=len(page.children))  # Kivy's index 0 is the bottom
 
     def spoken_prompt(self) -> str:
         return self.tr(HOME_PROMPT)
@@ -141,28 +166,25 @@ class HomeScreen(KioskScreen):
         if drawn[:2] != self._board_drawn[:2]:
             # Another language or orientation: every text and its side change, so anew.
             board.clear_widgets()
+            self.ids.banner.clear_widgets()
         self._board_drawn = drawn
-        wanted: list[tuple[str, tuple[str, ...]]] = [("SectionLabel", (self.tr(QUEUES),))]
+        heading = (self.tr(QUEUES), self.tr(PEOPLE_HEADING), self.tr(MINUTES_HEADING))
+        wanted: list[tuple[str, tuple[str, ...]]] = [("QueueHeading", heading)]
         wanted += [("QueueRow", self._queue_texts(line)) for line in self.queues]
-        if self.announcements:
-            wanted.append(("SectionLabel", (self.tr(NOTICES),)))
-            wanted += [("NoticeLabel", (text,)) for text in self.announcements]
         self._fill_board(board, wanted)
+        # Notices are a banner at the top, not rows at the foot of a small scrolling box.
+        notices = [("NoticeLabel", (text,)) for text in self.announcements]
+        self._fill_board(self.ids.banner, notices)
 
-    def _queue_texts(self, line: QueueLine) -> tuple[str, str, str]:
-        """A family's row: its letter, its name and its figures, in the current language."""
+    def _queue_texts(self, line: QueueLine) -> tuple[str, str, str, str]:
+        """A family's row: letter, name, people waiting, minutes, in the current language."""
         family = self.app.context.catalogue.families.get(line.family)
         name = family.names.get(self.app.lang, line.family) if family else line.family
         if line.waiting is None:
-            return line.family, name, self.tr(NOT_AVAILABLE)
-        plural = plural_translator(self.app.lang)
-        figures = plural(PEOPLE_WAITING, line.waiting).format(count=line.waiting)
-        if line.wait_minutes:
-            minutes = line.wait_minutes
-            figures += " · " + plural(ABOUT_MINUTES, minutes).format(minutes=minutes)
-        elif line.wait_minutes == 0:
-            figures += " · " + self.tr(NOBODY_WAITING)
-        return line.family, name, figures
+            # Unknown or stale figures: said in words, where the name would be.
+            return line.family, f"{name} · {self.tr(NOT_AVAILABLE)}", NO_FIGURE, NO_FIGURE
+        minutes = str(line.wait_minutes) if line.wait_minutes is not None else NO_FIGURE
+        return line.family, name, str(line.waiting), minutes
 
     def _fill_board(self, board: Any, wanted: list[tuple[str, tuple[str, ...]]]) -> None:
         """Show `wanted` (widget kind, texts) on the board, keeping the widgets already there.
@@ -181,12 +203,19 @@ class HomeScreen(KioskScreen):
                     board.remove_widget(stale)
                 shown = shown[:index]
                 widget = getattr(Factory, kind)()
+                ids = widget.ids
                 if kind == "QueueRow":
-                    self.order_for_reading(widget, widget.ids.letter, widget.ids.lines)
+                    cells = (ids.letter, ids.name, ids.figures, ids.minutes)
+                    self.order_for_reading(widget, *cells)
+                elif kind == "QueueHeading":
+                    self.order_for_reading(widget, ids.title, ids.people, ids.minutes)
                 board.add_widget(widget)
                 shown.append(widget)
+            ids = widget.ids
             if kind == "QueueRow":
-                widget.ids.letter.text, widget.ids.name.text, widget.ids.figures.text = texts
+                ids.letter.text, ids.name.text, ids.figures.text, ids.minutes.text = texts
+            elif kind == "QueueHeading":
+                ids.title.text, ids.people.text, ids.minutes.text = texts
             else:
                 (widget.text,) = texts
         for stale in shown[len(wanted) :]:
