@@ -115,8 +115,16 @@ class HomeScreen(KioskScreen):
         self.order_for_reading(self.ids.display_row, *display)
         wide = landscape()
         self.ids.main.orientation = "horizontal" if wide else "vertical"
-        # Arabic mirrors the whole page: the journeys where reading starts, the board after.
-        self.order_for_reading(self.ids.main, self.ids.start_column, self.ids.board_column)
+        # Landscape, Arabic mirrors the whole page: the journeys where reading starts, the
+        # board after. Portrait stacks them, the journeys first.
+        columns = (self.ids.start_column, self.ids.board_column)
+        if wide:
+            self.order_for_reading(self.ids.main, *columns)
+        else:
+            columns = tuple(column.__self__ for column in columns)  # held across the clear
+            self.ids.main.clear_widgets()
+            for column in columns:
+                self.ids.main.add_widget(column)
         self._place_annex(wide)
         # The 2×2 grid of landscape reads from the right in Arabic: the first tile there.
         self.ids.journeys.orientation = "rl-tb" if self.app.rtl else "lr-tb"
