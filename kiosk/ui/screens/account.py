@@ -173,6 +173,8 @@ class AccountScreen(JourneyScreen):
         return []  # none yet, or Cancelled: the citizen simply signs in again
 
     def _update_sign_in_button(self) -> None:
+        if self.step is not Step.SIGN_IN:
+            return  # the footer's button is another step's now
         self.sign_in_button.disabled = not (self.cin.value.strip() and self.pin.value)
 
     def _draw_menu(self, body: Any) -> None:
