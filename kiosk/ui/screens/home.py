@@ -71,6 +71,11 @@ class HomeScreen(KioskScreen):
         # Five quick taps on the annex's name open technician mode (nothing hints at it).
         self.secret_taps = watch_secret_taps(self.ids.annex, lambda: self.start("technician"))
         self._ticking = Clock.schedule_interval(lambda _dt: self._tick(), BOARD_REFRESH_S)
+        fit = Clock.create_trigger(self._fit_tiles)
+        self.ids.start_scroll.bind(height=lambda *_args: fit())
+        self.ids.banner.bind(height=lambda *_args: fit())
+        for tile in self.tiles.values():
+            tile.ids.name.bind(texture_size=lambda *_args: fit())
 
     def dispose(self) -> None:
         self.app.unbind(connectivity=self._connectivity_changed)
@@ -117,7 +122,7 @@ class HomeScreen(KioskScreen):
         self.ids.main.orientation = "horizontal" if wide else "vertical"
         # Landscape, Arabic mirrors the whole page: the journeys where reading starts, the
         # board after. Portrait stacks them, the journeys first.
-        columns = (self.ids.start_column, self.ids.board_column)
+        columns = (self.ids.start_scroll, self.ids.board_column)
         if wide:
             self.order_for_reading(self.ids.main, *columns)
         else:
@@ -135,10 +140,28 @@ class HomeScreen(KioskScreen):
             tile.compact = landscape()
             # Larger text on a landscape panel: the name needs the pictogram's width too.
             tile.show_icon = not (landscape() and self.app.large_text)
+            # Landscape: as tall as the grid's rows (_fit_tiles); portrait: as its rule says.
             tile.size_hint_y = 1 if landscape() else None
             self.ids.journeys.add_widget(tile)
+        self._fit_tiles()
         self._draw_board()
         self.load_board()  # notices are read in the language now shown
+
+    def _fit_tiles(self, *_args: Any) -> None:
+        """Landscape: the tiles' rows share the height left under the banner, never less
+        than their names need (larger text); the column scrolls when even that is too much."""
+        grid = self.ids.journeys
+        if not landscape():
+            grid.row_force_default = False
+            return
+        need = max(
+            [dp(theme.LANDSCAPE_TILE_MIN_DP)]
+            + [tile.ids.name.texture_size[1] + dp(24) for tile in self.tiles.values()]
+        )
+        banner = self.ids.banner.height
+        room = (self.ids.start_scroll.height - banner - 2 * grid.spacing[1]) / 2
+        grid.row_force_default = True
+        grid.row_default_height = max(need, room)
 
     def _place_annex(self, wide: bool) -> None:
         """Landscape: the annex's name leads the status row; portrait: a row of its own."""
