@@ -360,6 +360,8 @@ def test_start_over_from_any_step_goes_home(home: AppDriver) -> None:
 
 
 def test_signing_out_is_its_own_button_and_says_so(home: AppDriver) -> None:
+    from kiosk.ui import theme
+
     account = _sign_in(home)
     back = account.ids.back
     assert back.disabled or back.opacity == 0, "no Back that signs out unannounced"
@@ -369,7 +371,9 @@ def test_signing_out_is_its_own_button_and_says_so(home: AppDriver) -> None:
     home.tap(sign_out)
     assert home.app.root.current == "home"
     assert home.app.context.session.citizen is None
-    assert home.screen().ids.notice.text.startswith("تم تسجيل خروجك")
+    notice = home.screen().ids.notice
+    assert notice.text.startswith("تم تسجيل خروجك")
+    assert tuple(notice.color) != tuple(theme.ALERT), "news, not a fault: not the error red"
     home.screenshot("skeleton-signed-out-ar-portrait")
 
 

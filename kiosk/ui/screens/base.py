@@ -106,8 +106,10 @@ class KioskScreen(Screen):  # type: ignore[misc]
         The app redraws the screen from that clean state the next time it is shown.
         """
 
-    def show_notice(self, text: str) -> None:
-        """A one-line notice (an apology after a fault); screens that have none ignore it."""
+    def show_notice(self, text: str, fault: bool = True) -> None:
+        """A one-line notice: an apology after a fault (in the error colour) or, `fault`
+        False, news such as "you are signed out" (emphasis). Screens that have none ignore it.
+        """
 
     def spoken_prompt(self) -> str:
         """What the kiosk says when this screen shows (its title; home says its own)."""
@@ -238,7 +240,7 @@ class JourneyScreen(KioskScreen):
         self.app.go_home()
         if signed_in:
             # Said on home, in words: signing out must never happen without a word.
-            self.app.screen("home").show_notice(self.tr(SIGNED_OUT))
+            self.app.screen("home").show_notice(self.tr(SIGNED_OUT), fault=False)
 
     def _arrange_actions(self) -> None:
         shown = [self.start_over_button]

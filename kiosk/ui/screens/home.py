@@ -295,9 +295,11 @@ class HomeScreen(KioskScreen):
             self.start(journey[kind])
             self.app.screen(journey[kind]).on_scan(kind, value)
 
-    def show_notice(self, text: str) -> None:
+    def show_notice(self, text: str, fault: bool = True) -> None:
         self._notice = text
         self.ids.notice.text = text
+        # Red for a fault only; news (signed out) in the emphasis colour, bold.
+        self.ids.notice.color = theme.ALERT if fault else theme.EMPHASIS
 
     def reset(self) -> None:
         self.show_notice("")
