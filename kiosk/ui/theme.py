@@ -120,7 +120,9 @@ LANGUAGE_BUTTON_DP = 150  # when the language buttons share the top bar (landsca
 BACK_BUTTON_DP = 240
 # The skeleton (kv/journey.kv): a title shrinks to this share of its size before an ellipsis;
 # the scroll bar's gutter; the actions' column beside the keys in landscape.
-TITLE_MIN_SCALE = 0.6
+TITLE_MIN_SCALE = 0.55
+# The sizes a title shrinks through, largest first: sizes the type scale uses elsewhere.
+TITLE_STEPS_SP = (BODY_SP + 4, BODY_SP, BODY_SP - 4, BODY_SP - 6)
 SCROLL_GUTTER_DP = 20
 ACTIONS_COLUMN_DP = 300
 # The home board's figure columns (people waiting, minutes).

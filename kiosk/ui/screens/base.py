@@ -212,9 +212,15 @@ class JourneyScreen(KioskScreen):
         # Measured by the text provider (the measure is remembered, see kiosk/ui/text.py),
         # not rendered: a texture per trial size would cost a frame.
         natural = title._label.get_extents(title.text)[0]
-        if natural > available:
-            smallest = self._title_size * theme.TITLE_MIN_SCALE
-            title.font_size = max(smallest, int(self._title_size * available / natural))
+        if natural <= available:
+            return
+        # Only sizes of the type scale, which other labels open anyway: the text provider
+        # keeps a font face per file and size, and a size per title would add one each.
+        smallest = self._title_size * theme.TITLE_MIN_SCALE
+        steps = [sp(size) for size in theme.TITLE_STEPS_SP]
+        steps = [size for size in steps if smallest <= size < self._title_size] or [smallest]
+        fitting = [size for size in steps if natural * size / self._title_size <= available]
+        title.font_size = fitting[0] if fitting else steps[-1]
 
     def set_primary(
         self, text: str | None, action: Callable[[], None] | None = None, enabled: bool = True
