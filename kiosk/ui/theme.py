@@ -126,7 +126,7 @@ TITLE_STEPS_SP = (BODY_SP + 4, BODY_SP, BODY_SP - 4, BODY_SP - 6)
 SCROLL_GUTTER_DP = 20
 ACTIONS_COLUMN_DP = 300
 # The home board's figure columns (people waiting, minutes).
-BOARD_FIGURE_DP = 110
+BOARD_FIGURE_DP = 130
 LANDSCAPE_TILE_MIN_DP = 96  # 2.4 cm: a landscape tile's least height
 
 # The type scale in sp, from the ticket's number down to a detail.
