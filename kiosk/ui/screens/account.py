@@ -128,7 +128,7 @@ class AccountScreen(JourneyScreen):
         self.arrange_frame(None if self.step is Step.MENU else BACK)
         self.ids.back.disabled = self.step is not Step.SIGN_IN
         if self.step is Step.MENU:
-            self.start_over_button.text = self.tr(SIGN_OUT)
+            self.set_way_out(self.tr(SIGN_OUT))
         self.clear_drawing()
         body = self.ids.body
         if self.step is Step.SIGN_IN:

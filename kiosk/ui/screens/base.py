@@ -140,6 +140,11 @@ class JourneyScreen(KioskScreen):
         self.ids.footer.bind(height=lambda *_args: self._arrange_bottom())
         # Bound rather than overridden: several screens define on_pre_enter themselves.
         self.bind(on_pre_enter=lambda *_args: self._take_keyboard())
+        # The way out's words are drawn on the screen in front only: a texture per hidden
+        # screen (nine of them) for the same two words is memory for nothing.
+        self._way_out = ""
+        self.bind(on_pre_enter=lambda *_args: self._show_way_out(True))
+        self.bind(on_leave=lambda *_args: self._show_way_out(False))
         Window.bind(size=self._window_resized)
         # Each step's title is said aloud once the frame settles on it (a step clears the
         # title, then sets the new one: the trigger speaks the last, once).
@@ -173,7 +178,7 @@ class JourneyScreen(KioskScreen):
         back.disabled = not back_enabled or back_text is None
         back.opacity = 1 if back_text else 0
         self.back_width = 0  # set again below: a hidden back takes no room from the title
-        self.start_over_button.text = self.tr(START_OVER)
+        self.set_way_out(self.tr(START_OVER))
         # Leaving while a ticket or receipt prints would lose its number: as for Back.
         self.start_over_button.disabled = not back_enabled
         self.set_primary(None)
@@ -248,10 +253,21 @@ class JourneyScreen(KioskScreen):
             # Said on home, in words: signing out must never happen without a word.
             self.app.screen("home").show_notice(self.tr(SIGNED_OUT), fault=False)
 
+    def set_way_out(self, text: str) -> None:
+        """The words of the footer's way out: "start over", or "sign out" when signed in."""
+        self._way_out = text
+        self._show_way_out(self.manager is not None and self.manager.current == self.name)
+
+    def _show_way_out(self, shown: bool) -> None:
+        self.start_over_button.text = self._way_out if shown else ""
+
     def _arrange_actions(self) -> None:
         shown = [self.start_over_button]
         if self.primary_button.text:
             shown.append(self.primary_button)
+        wanted = shown[::-1] if self.app.rtl else shown
+        if self.ids.actions.children[::-1] == wanted:
+            return  # already so: re-adding them would lay the bar out again for nothing
         self.order_for_reading(self.ids.actions, *shown)
 
     def _arrange_bottom(self) -> None:
