@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection
 
 from kivy.core.text.text_pil import LabelPIL
+
+from kiosk.ui.theme import SYNTHETIC_BOLD_FILES, SYNTHETIC_BOLD_STROKE
 
 # Kivy's line wrapping measures the same words and letters again and again, and the PIL
 # provider (chosen for its Raqm shaping, see prepare_kivy) lays each one out anew: about
@@ -53,7 +56,26 @@ def _render_text_in_direction(label: LabelPIL, text: str, x: float, y: float) ->
     if label.options["limit_render_to_text_bbox"]:
         left, top, _right, _bottom = font.getbbox(text, direction=_direction)
         x, y = x - left, y - top
-    label._pil_draw.text((int(x), int(y)), text, font=font, fill=color, direction=_direction)
+    # A synthesised bold where the bold file has no bold glyphs for the script (Tifinagh):
+    # each glyph drawn with a stroke of its own colour, as thick as a bold's extra weight.
+    stroke = _synthetic_stroke(str(label.options["font_name_r"]), text, font.size)
+    label._pil_draw.text(
+        (int(x), int(y)),
+        text,
+        font=font,
+        fill=color,
+        direction=_direction,
+        stroke_width=stroke,
+        stroke_fill=color,
+    )
+
+
+def _synthetic_stroke(font_file: str, text: str, size: int) -> int:
+    if os.path.basename(font_file) not in SYNTHETIC_BOLD_FILES:
+        return 0
+    if not any("\u2d30" <= char <= "\u2d7f" for char in text):
+        return 0  # Latin letters in that file are truly bold already
+    return max(1, round(size * SYNTHETIC_BOLD_STROKE))
 
 
 # Kivy makes a wrapping label's texture as wide as its box (`text_size`), whatever the text:

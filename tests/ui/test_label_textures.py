@@ -25,7 +25,8 @@ def test_home_text_sits_at_its_edge_with_a_texture_only_as_wide_as_its_lines(
 ) -> None:
     from kiosk.ui.widgets.aligned_label import AlignedLabel
 
-    home.tap(home.button(language))
+    if home.app.lang != {"Français": "fr", "العربية": "ar"}[language]:
+        home.tap(home.button(language))
     labels = [
         w
         for w in home.screen().walk()
@@ -44,6 +45,8 @@ def test_home_text_sits_at_its_edge_with_a_texture_only_as_wide_as_its_lines(
             assert abs(x + width - box_right) <= 1, label.text
         assert width <= label.text_size[0] + 1, label.text
         narrower += width < label.text_size[0] / 2
-    # "Not available", the board's heading and the like: much narrower than their boxes.
-    assert narrower >= 3
-    home.tap(home.button("العربية"))
+    # The board's heading, the clock and the like: much narrower than their boxes. (The board
+    # is a table now: its names and figures fill their cells, so two such labels, not three.)
+    assert narrower >= 2
+    if home.app.lang != "ar":
+        home.tap(home.button("العربية"))

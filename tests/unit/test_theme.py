@@ -90,3 +90,39 @@ def test_no_kv_file_shows_a_literal_text() -> None:
             if key == "text" and value.strip()[:1] in {'"', "'"}:
                 offenders.append(f"{kv.name}:{number}: {line.strip()}")
     assert not offenders, offenders
+
+
+@pytest.mark.parametrize("palette", sorted(theme.PALETTES))
+@pytest.mark.parametrize("state", theme.STATES)
+def test_every_state_chip_reads_at_seven_to_one(palette: str, state: str) -> None:
+    try:
+        theme.use_palette(palette)
+        words, fill = theme.state_colours(state)
+        assert theme.contrast(words, fill) >= 7.0
+    finally:
+        theme.use_palette("standard")
+
+
+@pytest.mark.parametrize("palette", sorted(theme.PALETTES))
+def test_emphasis_reads_and_a_disabled_button_is_weaker_than_an_enabled_one(palette: str) -> None:
+    colours = {**theme.PALETTES[palette], **theme.SEMANTIC[palette]}
+    page = colours["BACKGROUND"]
+    assert theme.contrast(colours["EMPHASIS"], page) >= 7.0
+    assert colours["EMPHASIS"] != colours["ALERT"]  # red is for errors only
+    # Disabled: still readable (4.5:1), but its fill and words stand out less than enabled.
+    assert theme.contrast(colours["DISABLED_TEXT"], colours["DISABLED_FILL"]) >= 4.5
+    assert theme.contrast(colours["DISABLED_FILL"], page) < theme.contrast(colours["PRIMARY"], page)
+    assert theme.contrast(colours["DISABLED_TEXT"], colours["DISABLED_FILL"]) < theme.contrast(
+        colours["PRIMARY_TEXT"], colours["PRIMARY"]
+    )
+
+
+def test_a_refusal_is_neither_the_error_red_nor_another_states_colour() -> None:
+    for palette in theme.PALETTES:
+        fills = {state: theme.SEMANTIC[palette][f"{state.upper()}_FILL"] for state in theme.STATES}
+        assert len(set(fills.values())) == len(theme.STATES), palette
+
+
+@pytest.mark.parametrize(("lang", "target"), [("ar", 1.4), ("fr", 1.2), ("zgh", 1.3)])
+def test_line_heights_are_set_per_script_in_ems(lang: str, target: float) -> None:
+    assert theme.line_height_factor(lang) * theme.natural_line_em(lang) == pytest.approx(target)

@@ -62,8 +62,7 @@ class AccountScreen(JourneyScreen):
         self.pin = TextField(masked=True, max_length=pin_length, layouts=("pin",))
         for field in (self.cin, self.pin):
             field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
-        self.sign_in_button = Factory.BigButton()
-        self.sign_in_button.bind(on_release=lambda _b: self.sign_in())
+        self.sign_in_button = self.primary_button  # the footer's, while signing in
         self.step = Step.SIGN_IN
         self.outcome: SignInOutcome | None = None
 
@@ -121,8 +120,12 @@ class AccountScreen(JourneyScreen):
     # --- drawing ---------------------------------------------------------------------------
 
     def refresh_texts(self) -> None:
-        self.arrange_frame(SIGN_OUT if self.step is Step.MENU else BACK)
-        self.ids.back.disabled = self.step is Step.SIGNING_IN
+        # Signed in, there is no step before the choices: no Back that would sign out
+        # unannounced; the footer's way out reads "Sign out", and home then says so.
+        self.arrange_frame(None if self.step is Step.MENU else BACK)
+        self.ids.back.disabled = self.step is not Step.SIGN_IN
+        if self.step is Step.MENU:
+            self.set_way_out(self.tr(SIGN_OUT))
         self.clear_drawing()
         body = self.ids.body
         if self.step is Step.SIGN_IN:
@@ -135,24 +138,24 @@ class AccountScreen(JourneyScreen):
     def _draw_sign_in(self, body: Any, signing_in: bool = False) -> None:
         self.ids.title.text = self.tr(TITLE)
         self.cin.hint, self.pin.hint = self.tr(CIN_HINT), self.tr(PIN_HINT)
-        self.sign_in_button.busy = False
-        self.sign_in_button.text = self.tr(SIGN_IN)
+        self.set_primary(self.tr(SIGN_IN), self.sign_in)
         self._update_sign_in_button()
         for field in (self.cin, self.pin):
             field.disabled = signing_in  # nothing to type until the answer
         if signing_in:
             show_busy(self.sign_in_button, self.tr(SIGNING_IN))
-        self.add_form(body, [self.cin, self.pin], self.sign_in_button)
+        self.add_form(body, [self.cin, self.pin])
         if signing_in:
             return  # the last answer's lines are not this one's
         for line in self._outcome_lines():
             body.add_widget(Factory.AlertLabel(text=line))
-        if isinstance(self.outcome, Unreachable):
-            offer = Factory.BigButton(text=self.tr(OFFER_PRE_REQUEST))
-            offer.bind(on_release=lambda _b: self._offer_pre_request())
-            body.add_widget(offer)
         scanner = self.app.context.scanner is not None
         body.add_widget(Factory.KioskLabel(text=self.tr(TYPE_OR_SCAN if scanner else TYPE_BOTH)))
+        # Found before any sign-in fails: a citizen without an account (or its code) has a
+        # way forward from the first step.
+        offer = Factory.SecondaryButton(text=self.tr(OFFER_PRE_REQUEST))
+        offer.bind(on_release=lambda _b: self._offer_pre_request())
+        body.add_widget(offer)
         wrong_field = self.outcome.field if isinstance(self.outcome, InvalidInput) else None
         first = self.pin if self.cin.value and wrong_field is not InputField.CIN else self.cin
         self.show_keyboard(first)
@@ -177,6 +180,8 @@ class AccountScreen(JourneyScreen):
         return []  # none yet, or Cancelled: the citizen simply signs in again
 
     def _update_sign_in_button(self) -> None:
+        if self.step is not Step.SIGN_IN:
+            return  # the footer's button is another step's now
         self.sign_in_button.disabled = not (self.cin.value.strip() and self.pin.value)
 
     def _draw_menu(self, body: Any) -> None:

@@ -19,6 +19,7 @@ from kiosk.services.documents import printable_receipt_link
 from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.ui import theme
+from kiosk.ui.widgets.chip import StatusChip  # noqa: F401  (registered for the kv files)
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard, TextField
 from kiosk.ui.widgets.qr import qr_image
 from kiosk.ui.widgets.tile import IconButton, ListenButton
@@ -34,6 +35,8 @@ T = TypeVar("T")
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "en": "English"}
 BACK = N_("Back")
 DONE = N_("Done")
+START_OVER = N_("Start over")
+SIGNED_OUT = N_("You are signed out. Your data is no longer on this kiosk.")
 RECEIPT_PRINTED = N_("Take your receipt below the screen.")
 SCAN_RECEIPT = N_("Scan this code with your phone to follow your request.")
 
@@ -118,17 +121,28 @@ class KioskScreen(Screen):  # type: ignore[misc]
     def add_language_buttons(self, container: Any) -> None:
         """One button per configured language; switching redraws every screen in place."""
         self._language_row = container
-        self._language_buttons: list[Any] = []
+        self._language_buttons: dict[str, Any] = {}
         for lang in self.app.context.config.kiosk.languages:
             button = Factory.LanguageButton(
                 text=LANGUAGE_NAMES[lang], font_name=theme.font_path(lang)
             )
             button.bind(on_release=lambda _button, chosen=lang: self.app.choose_language(chosen))
-            self._language_buttons.append(button)
+            self._language_buttons[lang] = button
 
     def order_language_buttons(self) -> None:
-        """Arabic first, where reading starts in the current language."""
-        self.order_for_reading(self._language_row, *self._language_buttons)
+        """Arabic first, where reading starts in the current language; the current one marked."""
+        self.mark_current_language()
+        self.order_for_reading(self._language_row, *self._language_buttons.values())
+
+    def mark_current_language(self) -> None:
+        """The language shown now filled (and not tapped again); the others plain."""
+        for lang, button in self._language_buttons.items():
+            current = lang == self.app.lang
+            # Disabled: a second tap on the language already shown would only redraw.
+            button.disabled = current
+            button.background_color = theme.PRIMARY if current else theme.SURFACE
+            button.color = theme.PRIMARY if not current else theme.PRIMARY_TEXT
+            button.disabled_color = theme.PRIMARY_TEXT
 
     def order_for_reading(self, row: Any, *widgets: Any) -> None:
         """Lay `widgets` out in reading order: from the left in French, from the right in Arabic."""
@@ -164,8 +178,10 @@ class KioskScreen(Screen):  # type: ignore[misc]
         The app redraws the screen from that clean state the next time it is shown.
         """
 
-    def show_notice(self, text: str) -> None:
-        """A one-line notice (an apology after a fault); screens that have none ignore it."""
+    def show_notice(self, text: str, fault: bool = True) -> None:
+        """A one-line notice: an apology after a fault (in the error colour) or, `fault`
+        False, news such as "you are signed out" (emphasis). Screens that have none ignore it.
+        """
 
     def spoken_prompt(self) -> str:
         """What the kiosk says when this screen shows (its title; home says its own)."""
@@ -179,7 +195,8 @@ class KioskScreen(Screen):  # type: ignore[misc]
 
 
 class JourneyScreen(KioskScreen):
-    """A journey in the shared frame (kv/journey.kv): back, title, languages, body, keyboard."""
+    """A journey in the shared skeleton (kv/journey.kv): header, languages, body, keyboard,
+    and the actions bar (the step's primary action, "start over")."""
 
     back_width = NumericProperty(0)
 
@@ -187,8 +204,22 @@ class JourneyScreen(KioskScreen):
         super().__init__(**kwargs)
         self.add_language_buttons(self.ids.languages)
         self._keyboard_field: TextField | None = None
+        # Held here: `ids` keeps weak proxies, and a hidden primary leaves the actions bar.
+        self.primary_button = self.ids.primary.__self__
+        self.start_over_button = self.ids.start_over.__self__
+        self._primary_action: Callable[[], None] | None = None
+        self._bottom_rtl: bool | None = None
+        self._title_size = sp(theme.TITLE_SP)
+        fit = Clock.create_trigger(lambda _dt: self._fit_title())
+        self.ids.title.bind(text=lambda *_args: fit(), width=lambda *_args: fit())
+        self.ids.footer.bind(height=lambda *_args: self._arrange_bottom())
         # Bound rather than overridden: several screens define on_pre_enter themselves.
         self.bind(on_pre_enter=lambda *_args: self._take_keyboard())
+        # The way out's words are drawn on the screen in front only: a texture per hidden
+        # screen (nine of them) for the same two words is memory for nothing.
+        self._way_out = ""
+        self.bind(on_pre_enter=lambda *_args: self._show_way_out(True))
+        self.bind(on_leave=lambda *_args: self._show_way_out(False))
         Window.bind(size=self._window_resized)
         # Each step's title is said aloud once the frame settles on it (a step clears the
         # title, then sets the new one: the trigger speaks the last, once).
@@ -216,29 +247,140 @@ class JourneyScreen(KioskScreen):
         """The fault's translated words at the end of the body, where the answer was awaited."""
         self.ids.body.add_widget(Factory.AlertLabel(text=self.tr(message_key(error))))
 
-    def arrange_frame(self, back_text: str = BACK, back_enabled: bool = True) -> None:
-        """Back leads the reading direction; in landscape the languages join the top bar."""
-        self.ids.back.text = self.tr(back_text)
-        self.ids.back.disabled = not back_enabled
+    def arrange_frame(self, back_text: str | None = BACK, back_enabled: bool = True) -> None:
+        """Back leads the reading direction; in landscape the languages join the top bar.
+
+        `back_text` None: a step with no step before it (the back button is hidden). The
+        primary action is hidden until the step sets one (`set_primary`).
+        """
+        back = self.ids.back
+        back.text = self.tr(back_text) if back_text else ""
+        back.disabled = not back_enabled or back_text is None
+        back.opacity = 1 if back_text else 0
+        self.back_width = 0  # set again below: a hidden back takes no room from the title
+        self.set_way_out(self.tr(START_OVER))
+        # Leaving while a ticket or receipt prints would lose its number: as for Back.
+        self.start_over_button.disabled = not back_enabled
+        self.set_primary(None)
         header = [self.ids.back, self.ids.title]
         if self.app.context.speaker.available(self.app.lang):
             header.append(self.listen_button)  # after the title, in reading order
         wide = landscape()
         # A 768-pixel-tall screen has no room for a row of its own under the title: in
         # landscape the languages join the top bar, and the bar's texts get smaller.
-        self.ids.title.font_size = sp(theme.TITLE_SP * (0.75 if wide else 1))
-        self.back_width = dp(theme.BACK_BUTTON_DP * (0.8 if wide else 1))
-        for button in self._language_buttons:
+        self._title_size = sp(theme.TITLE_SP * (0.75 if wide else 1))
+        self.ids.title.font_size = self._title_size
+        if back_text:
+            self.back_width = dp(theme.BACK_BUTTON_DP * (0.8 if wide else 1))
+        for button in self._language_buttons.values():
             button.size_hint_x = None if wide else 1
             button.width = dp(theme.LANGUAGE_BUTTON_DP)
             button.font_size = sp(theme.BODY_SP - (6 if wide else 0))
+        self.mark_current_language()
         if wide:
-            self.order_for_reading(self.ids.top_bar, *header, *self._language_buttons)
+            self.order_for_reading(self.ids.top_bar, *header, *self._language_buttons.values())
             self._language_row.height = 0
         else:
             self.order_for_reading(self.ids.top_bar, *header)
             self._language_row.height = dp(theme.BAR_HEIGHT_DP)
             self.order_language_buttons()
+        self._arrange_bottom()
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """One line at the design's size, or smaller until it fits: the header never grows."""
+        title = self.ids.title
+        title.font_size = self._title_size
+        available = title.width - 2 * dp(8)  # KioskLabel's padding on each side
+        if not title.text or available <= 0:
+            return
+        # Measured by the text provider (the measure is remembered, see kiosk/ui/text.py),
+        # not rendered: a texture per trial size would cost a frame.
+        natural = title._label.get_extents(title.text)[0]
+        if natural <= available:
+            return
+        # Only sizes of the type scale, which other labels open anyway: the text provider
+        # keeps a font face per file and size, and a size per title would add one each.
+        smallest = self._title_size * theme.TITLE_MIN_SCALE
+        steps = [sp(size) for size in theme.TITLE_STEPS_SP]
+        steps = [size for size in steps if smallest <= size < self._title_size] or [smallest]
+        fitting = [size for size in steps if natural * size / self._title_size <= available]
+        title.font_size = fitting[0] if fitting else steps[-1]
+
+    def set_primary(
+        self, text: str | None, action: Callable[[], None] | None = None, enabled: bool = True
+    ) -> Any:
+        """The step's primary action in the footer, always in view (None: the step has none).
+
+        Returns the button, so a form can enable it as its fields fill.
+        """
+        button = self.primary_button
+        self._primary_action = action if text else None
+        button.busy = False  # a step drawn anew: its action not yet tapped
+        button.text = text or ""
+        button.disabled = not text or not enabled
+        self._arrange_actions()
+        return button
+
+    def primary_pressed(self) -> None:
+        if self._primary_action is not None:
+            self._primary_action()
+
+    def start_over(self) -> None:
+        """Home, the visit ended: the footer's way out from any step.
+
+        The kiosk's default language and display come back (the next person starts clean),
+        where Back keeps the language of the citizen still in front of it.
+        """
+        signed_in = self.app.context.session.citizen is not None
+        self.app.start_over()
+        if signed_in:
+            # Said on home, in words: signing out must never happen without a word.
+            self.app.screen("home").show_notice(self.tr(SIGNED_OUT), fault=False)
+
+    def set_way_out(self, text: str) -> None:
+        """The words of the footer's way out: "start over", or "sign out" when signed in."""
+        self._way_out = text
+        self._show_way_out(self.manager is not None and self.manager.current == self.name)
+
+    def _show_way_out(self, shown: bool) -> None:
+        self.start_over_button.text = self._way_out if shown else ""
+
+    def _arrange_actions(self) -> None:
+        shown = [self.start_over_button]
+        if self.primary_button.text:
+            shown.append(self.primary_button)
+        wanted = shown[::-1] if self.app.rtl else shown
+        if self.ids.actions.children[::-1] == wanted:
+            return  # already so: re-adding them would lay the bar out again for nothing
+        self.order_for_reading(self.ids.actions, *shown)
+
+    def _arrange_bottom(self) -> None:
+        """Actions under the keys in portrait; beside them, as a column, in landscape."""
+        bottom, actions, footer = self.ids.bottom, self.ids.actions, self.ids.footer
+        column = landscape() and bool(footer.children)
+        # Set only what changed: re-adding children on every height change would lay the
+        # keyboard out again and again.
+        if column:
+            actions.height = footer.height
+        if (bottom.orientation == "horizontal") == column and self._bottom_rtl == self.app.rtl:
+            return
+        self._bottom_rtl = self.app.rtl
+        bottom.orientation = "horizontal" if column else "vertical"
+        actions.orientation = "vertical" if column else "horizontal"
+        actions.size_hint_x = None if column else 1
+        actions.width = dp(theme.ACTIONS_COLUMN_DP)
+        actions.height = footer.height if column else dp(theme.BAR_HEIGHT_DP)
+        # In a row the primary action takes two shares of the width; in a column, all of it.
+        self.primary_button.size_hint_x = 1 if column else 2
+        self.primary_button.size_hint_y = None
+        if column:
+            self.order_for_reading(bottom, footer, actions)  # the keys where reading starts
+        else:
+            footer, actions = footer.__self__, actions.__self__  # held across the clear
+            bottom.clear_widgets()
+            bottom.add_widget(footer)  # the keys above the actions
+            bottom.add_widget(actions)
 
     def add_in_turns(self, body: Any, makers: Sequence[Callable[[], Any]]) -> None:
         """Add the widgets `makers` make to `body`: the first now, then one each frame.
@@ -282,24 +424,19 @@ class JourneyScreen(KioskScreen):
         self.ids.scroll.scroll_y = 1  # each step starts at its top
         self.show_keyboard(None)
 
-    def add_form(self, body: Any, fields: list[TextField], button: Any) -> None:
-        """Fields and their button; in landscape on one line, the keyboard needs the rest."""
-        button.height = dp(theme.BUTTON_HEIGHT_DP)
-        button.font_size = sp(theme.BODY_SP + 4)  # BigButton's own size (kv/theme.kv)
-        if button.parent is not None:
-            button.parent.remove_widget(button)
+    def add_form(self, body: Any, fields: list[TextField]) -> None:
+        """The fields (their button is the footer's primary); in landscape on one line."""
+        for field in fields:
+            if field.parent is not None:  # still in the row of a drawing at another size
+                field.parent.remove_widget(field)
         if landscape():
             row = BoxLayout(spacing=self.ids.body.spacing, size_hint_y=None)
             row.height = fields[0].height
-            button.height = row.height
-            # Its words may take two lines at the field's height: a size smaller fits them.
-            button.font_size = sp(theme.BODY_SP - 4)
-            self.order_for_reading(row, *fields, button)
+            self.order_for_reading(row, *fields)
             body.add_widget(row)
         else:
             for field in fields:
                 body.add_widget(field)
-            body.add_widget(button)
 
     def add_receipt_outcome(self, body: Any, printed: PrintResult | None, reference: str) -> None:
         """The receipt is out, or why it is not and its QR to take along instead."""
@@ -347,6 +484,7 @@ class JourneyScreen(KioskScreen):
         if field is None:
             if keyboard.parent is None:
                 keyboard.detach()
+            self._arrange_bottom()
             return
         if self.manager is not None and self.manager.current == self.name:
             self._lend_keyboard(field)
@@ -370,6 +508,7 @@ class JourneyScreen(KioskScreen):
         keyboard.action_font = self.app.font_regular
         keyboard.attach(field)
         self.ids.footer.add_widget(keyboard)
+        self._arrange_bottom()
 
     def on_typed(self) -> None:
         """A key was pressed on the on-screen keyboard."""

@@ -174,9 +174,7 @@ class CertificateScreen(JourneyScreen):
         assert self.service is not None
         self.ids.title.text = self.service.name(self.app.lang)
         add_procedure_page(body, self.service, self.app.lang, self.tr)
-        go_on = Factory.BigButton(text=self.tr(CONTINUE))
-        go_on.bind(on_release=lambda _b: self._to_alert())
-        body.add_widget(go_on)
+        self.set_primary(self.tr(CONTINUE), self._to_alert)
 
     def _to_alert(self) -> None:
         self.step = Step.ALERT
@@ -211,11 +209,9 @@ class CertificateScreen(JourneyScreen):
             phone=ltr_run(phone), email=ltr_run(email)
         )
         body.add_widget(Factory.KioskLabel(text=chosen))
-        send = Factory.BigButton(text=self.tr(SEND))
-        send.bind(on_release=lambda _b: self.send())
+        send = self.set_primary(self.tr(SEND), self.send)
         if sending:
             show_busy(send, self.tr(SENDING))
-        body.add_widget(send)
 
     def _draw_sending(self, body: Any) -> None:
         # The page stays, its button busy (and back disabled) until the receipt is out.
@@ -239,16 +235,12 @@ class CertificateScreen(JourneyScreen):
         self.ids.title.text = self.tr(NOT_SENT)
         if result is not None and result.outcome is SubmitOutcome.SESSION_EXPIRED:
             body.add_widget(Factory.AlertLabel(text=self.tr(SIGN_IN_AGAIN)))
-            again = Factory.BigButton(text=self.tr(SIGN_IN))
-            again.bind(on_release=lambda _b: self.app.show("account"))
-            body.add_widget(again)
+            self.set_primary(self.tr(SIGN_IN), lambda: self.app.show("account"))
             return
         key = result.message_key if result is not None else self.fault_key
         body.add_widget(Factory.AlertLabel(text=self.tr(key or "")))
         if result is None or result.outcome is SubmitOutcome.UNREACHABLE:
-            again = Factory.BigButton(text=self.tr(TRY_AGAIN))
-            again.bind(on_release=lambda _b: self.send())
-            body.add_widget(again)
-            offer = Factory.BigButton(text=self.tr(OFFER_PRE_REQUEST))
+            self.set_primary(self.tr(TRY_AGAIN), self.send)
+            offer = Factory.SecondaryButton(text=self.tr(OFFER_PRE_REQUEST))
             offer.bind(on_release=lambda _b: self.app.show("prerequest"))
             body.add_widget(offer)

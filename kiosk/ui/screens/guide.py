@@ -168,6 +168,5 @@ class GuideScreen(JourneyScreen):
         elif service.kind is not ServiceKind.CERTIFICATE:
             body.add_widget(Factory.KioskLabel(text=self.tr(FOLLOW_HERE)))
         if service.issued_at_annex or service.kind is not ServiceKind.CERTIFICATE:
-            ticket = Factory.BigButton(text=self.tr(TAKE_TICKET_FOR))
-            ticket.bind(on_release=lambda _b, code=service.code: self.take_ticket(code))
-            body.add_widget(ticket)
+            # In the footer: the step's action stays in view however long the page.
+            self.set_primary(self.tr(TAKE_TICKET_FOR), lambda: self.take_ticket(service.code))

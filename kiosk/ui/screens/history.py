@@ -6,6 +6,7 @@ from typing import Any
 
 from kivy.factory import Factory
 
+from kiosk.domain.models import RequestStatus
 from kiosk.i18n import N_, ltr_run
 from kiosk.services.faults import message_key
 from kiosk.services.requests import STATUS_NAMES, HistoryOutcome, HistoryView
@@ -18,6 +19,14 @@ NONE_YET = N_("You have no requests yet.")
 AS_OF = N_("No network: this is the last known list, as of {moment}.")
 FILED = N_("Filed on {date}")
 REASON = N_("Reason given by the administration: {reason}")
+# Each status's semantic colour (theme.STATES): a refused request stands out, not in red.
+STATUS_TONES = {
+    RequestStatus.RECEIVED: "in_progress",
+    RequestStatus.IN_PROGRESS: "in_progress",
+    RequestStatus.READY: "ready",
+    RequestStatus.COLLECTED: "ready",
+    RequestStatus.REJECTED: "rejected",
+}
 DATE_FORMAT = "%d/%m/%Y"
 SCREEN_TIME_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -80,6 +89,7 @@ class HistoryScreen(JourneyScreen):
             row = Factory.RequestRow()
             row.ids.service.text = entry.service_name(lang)
             row.ids.status.text = self.tr(STATUS_NAMES[request.status])
+            row.ids.status.tone = STATUS_TONES[request.status]
             filed = request.created_at.astimezone(zone).strftime(DATE_FORMAT)
             filed_on = self.tr(FILED).format(date=ltr_run(filed))
             row.ids.details.text = f"{ltr_run(request.request_number)} · {filed_on}"

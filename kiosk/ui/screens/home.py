@@ -8,8 +8,9 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.factory import Factory
+from kivy.metrics import dp, sp
 
-from kiosk.i18n import N_, NP_, plural_translator
+from kiosk.i18n import N_
 from kiosk.services.home_board import QueueLine
 from kiosk.ui import theme
 from kiosk.ui.screens.base import KioskScreen, landscape
@@ -26,11 +27,11 @@ OFFLINE = N_("No network: tickets still work")
 DEGRADED = N_("Central server unavailable: tickets still work")
 CONNECTIVITY = {"online": ONLINE, "offline": OFFLINE, "degraded": DEGRADED}
 QUEUES = N_("Waiting now")
-NOTICES = N_("Notices")
 NOT_AVAILABLE = N_("not available")
-PEOPLE_WAITING = NP_("{count} person waiting", "{count} people waiting")
-ABOUT_MINUTES = NP_("about {minutes} minute", "about {minutes} minutes")
-NOBODY_WAITING = N_("no wait")
+PEOPLE_HEADING = N_("People waiting")
+MINUTES_HEADING = N_("Minutes")
+# A figure the board cannot give: a dash under its heading (the row's name says why).
+NO_FIGURE = "–"
 MY_ACCOUNT = N_("My CAU account: certificates and requests")
 LARGER_TEXT = N_("Larger text")
 NORMAL_TEXT = N_("Normal text")
@@ -72,6 +73,11 @@ class HomeScreen(KioskScreen):
         # Five quick taps on the annex's name open technician mode (nothing hints at it).
         self.secret_taps = watch_secret_taps(self.ids.annex, lambda: self.start("technician"))
         self._ticking = Clock.schedule_interval(lambda _dt: self._tick(), BOARD_REFRESH_S)
+        fit = Clock.create_trigger(self._fit_tiles)
+        self.ids.start_scroll.bind(height=lambda *_args: fit())
+        self.ids.banner.bind(height=lambda *_args: fit())
+        for tile in self.tiles.values():
+            tile.ids.name.bind(texture_size=lambda *_args: fit())
 
     def dispose(self) -> None:
         self.app.unbind(connectivity=self._connectivity_changed)
@@ -99,6 +105,8 @@ class HomeScreen(KioskScreen):
         self._show_connectivity()
         self.ids.notice.text = self._notice
         self._show_clock()
+        # Centred in every language: the base rule re-aligns titles to the reading side.
+        self.ids.annex.halign = "center"
         self.order_for_reading(
             self.ids.status_row,
             self.ids.clock,
@@ -113,7 +121,21 @@ class HomeScreen(KioskScreen):
         if self.app.context.speaker.available(self.app.lang):
             display.append(self.listen_button)
         self.order_for_reading(self.ids.display_row, *display)
-        self.ids.main.orientation = "horizontal" if landscape() else "vertical"
+        wide = landscape()
+        self.ids.main.orientation = "horizontal" if wide else "vertical"
+        # Landscape, Arabic mirrors the whole page: the journeys where reading starts, the
+        # board after. Portrait stacks them, the journeys first.
+        columns = (self.ids.start_scroll, self.ids.board_column)
+        if wide:
+            self.order_for_reading(self.ids.main, *columns)
+        else:
+            columns = tuple(column.__self__ for column in columns)  # held across the clear
+            self.ids.main.clear_widgets()
+            for column in columns:
+                self.ids.main.add_widget(column)
+        self._place_annex(wide)
+        # The 2×2 grid of landscape reads from the right in Arabic: the first tile there.
+        self.ids.journeys.orientation = "rl-tb" if self.app.rtl else "lr-tb"
         self.ids.journeys.clear_widgets()
         for tile in self.tiles.values():
             # Landscape: pictogram beside the name, tiles sharing the height left to them.
@@ -121,10 +143,44 @@ class HomeScreen(KioskScreen):
             tile.compact = landscape()
             # Larger text on a landscape panel: the name needs the pictogram's width too.
             tile.show_icon = not (landscape() and self.app.large_text)
+            # Landscape: as tall as the grid's rows (_fit_tiles); portrait: as its rule says.
             tile.size_hint_y = 1 if landscape() else None
             self.ids.journeys.add_widget(tile)
+        self._fit_tiles()
         self._draw_board()
         self.load_board()  # notices are read in the language now shown
+
+    def _fit_tiles(self, *_args: Any) -> None:
+        """Landscape: the tiles' rows share the height left under the banner, never less
+        than their names need (larger text); the column scrolls when even that is too much."""
+        grid = self.ids.journeys
+        if not landscape():
+            grid.row_force_default = False
+            return
+        need = max(
+            [dp(theme.LANDSCAPE_TILE_MIN_DP)]
+            + [tile.ids.name.texture_size[1] + dp(24) for tile in self.tiles.values()]
+        )
+        banner = self.ids.banner.height
+        room = (self.ids.start_scroll.height - banner - 2 * grid.spacing[1]) / 2
+        grid.row_force_default = True
+        grid.row_default_height = max(need, room)
+
+    def _place_annex(self, wide: bool) -> None:
+        """Landscape: the annex's name leads the status row; portrait: a row of its own."""
+        annex, page, row = self.ids.annex.__self__, self.ids.page, self.ids.status_row
+        annex.font_size = sp(theme.TITLE_SP * (0.75 if wide else 1))
+        annex.size_hint_x = 1.4 if wide else 1
+        self.ids.clock.size_hint_x = 0.9 if wide else 0.6  # the date and time on one line
+        # Landscape: 2.3 cm language buttons rather than 2.7, for the board's last row.
+        self.ids.languages.height = dp(theme.BAR_HEIGHT_DP * (0.85 if wide else 1))
+        if annex.parent is not None:
+            annex.parent.remove_widget(annex)
+        if wide:
+            ids = self.ids
+            self.order_for_reading(row, annex, ids.clock, ids.connectivity_icon, ids.connectivity)
+        else:
+            page.add_widget(annex, index=len(page.children))  # Kivy's index 0 is the bottom
 
     def spoken_prompt(self) -> str:
         return self.tr(HOME_PROMPT)
@@ -144,28 +200,25 @@ class HomeScreen(KioskScreen):
         if drawn[:2] != self._board_drawn[:2]:
             # Another language or orientation: every text and its side change, so anew.
             board.clear_widgets()
+            self.ids.banner.clear_widgets()
         self._board_drawn = drawn
-        wanted: list[tuple[str, tuple[str, ...]]] = [("SectionLabel", (self.tr(QUEUES),))]
+        heading = (self.tr(QUEUES), self.tr(PEOPLE_HEADING), self.tr(MINUTES_HEADING))
+        wanted: list[tuple[str, tuple[str, ...]]] = [("QueueHeading", heading)]
         wanted += [("QueueRow", self._queue_texts(line)) for line in self.queues]
-        if self.announcements:
-            wanted.append(("SectionLabel", (self.tr(NOTICES),)))
-            wanted += [("NoticeLabel", (text,)) for text in self.announcements]
         self._fill_board(board, wanted)
+        # Notices are a banner at the top, not rows at the foot of a small scrolling box.
+        notices = [("NoticeLabel", (text,)) for text in self.announcements]
+        self._fill_board(self.ids.banner, notices)
 
-    def _queue_texts(self, line: QueueLine) -> tuple[str, str, str]:
-        """A family's row: its letter, its name and its figures, in the current language."""
+    def _queue_texts(self, line: QueueLine) -> tuple[str, str, str, str]:
+        """A family's row: letter, name, people waiting, minutes, in the current language."""
         family = self.app.context.catalogue.families.get(line.family)
         name = family.names.get(self.app.lang, line.family) if family else line.family
         if line.waiting is None:
-            return line.family, name, self.tr(NOT_AVAILABLE)
-        plural = plural_translator(self.app.lang)
-        figures = plural(PEOPLE_WAITING, line.waiting).format(count=line.waiting)
-        if line.wait_minutes:
-            minutes = line.wait_minutes
-            figures += " · " + plural(ABOUT_MINUTES, minutes).format(minutes=minutes)
-        elif line.wait_minutes == 0:
-            figures += " · " + self.tr(NOBODY_WAITING)
-        return line.family, name, figures
+            # Unknown or stale figures: said in words, where the name would be.
+            return line.family, f"{name} · {self.tr(NOT_AVAILABLE)}", NO_FIGURE, NO_FIGURE
+        minutes = str(line.wait_minutes) if line.wait_minutes is not None else NO_FIGURE
+        return line.family, name, str(line.waiting), minutes
 
     def _fill_board(self, board: Any, wanted: list[tuple[str, tuple[str, ...]]]) -> None:
         """Show `wanted` (widget kind, texts) on the board, keeping the widgets already there.
@@ -184,12 +237,19 @@ class HomeScreen(KioskScreen):
                     board.remove_widget(stale)
                 shown = shown[:index]
                 widget = getattr(Factory, kind)()
+                ids = widget.ids
                 if kind == "QueueRow":
-                    self.order_for_reading(widget, widget.ids.letter, widget.ids.lines)
+                    cells = (ids.letter, ids.name, ids.figures, ids.minutes)
+                    self.order_for_reading(widget, *cells)
+                elif kind == "QueueHeading":
+                    self.order_for_reading(widget, ids.title, ids.people, ids.minutes)
                 board.add_widget(widget)
                 shown.append(widget)
+            ids = widget.ids
             if kind == "QueueRow":
-                widget.ids.letter.text, widget.ids.name.text, widget.ids.figures.text = texts
+                ids.letter.text, ids.name.text, ids.figures.text, ids.minutes.text = texts
+            elif kind == "QueueHeading":
+                ids.title.text, ids.people.text, ids.minutes.text = texts
             else:
                 (widget.text,) = texts
         for stale in shown[len(wanted) :]:
@@ -236,9 +296,11 @@ class HomeScreen(KioskScreen):
             self.show_notice("")
             self.app.open_with_scan(journey[kind], kind, value)
 
-    def show_notice(self, text: str) -> None:
+    def show_notice(self, text: str, fault: bool = True) -> None:
         self._notice = text
         self.ids.notice.text = text
+        # Red for a fault only; news (signed out) in the emphasis colour, bold.
+        self.ids.notice.color = theme.ALERT if fault else theme.EMPHASIS
 
     def reset(self) -> None:
         self.show_notice("")

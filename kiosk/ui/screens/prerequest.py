@@ -60,8 +60,7 @@ class PreRequestScreen(JourneyScreen):
         self.phone = TextField(max_length=16, layouts=("phone",))
         for field in (self.cin, self.phone):
             field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
-        self.record_button = Factory.BigButton()
-        self.record_button.bind(on_release=lambda _b: self.record())
+        self.record_button = self.primary_button  # the footer's, on the form
         self.step = Step.SERVICES
         self.services: tuple[Service, ...] = ()
         self.service: Service | None = None
@@ -189,15 +188,14 @@ class PreRequestScreen(JourneyScreen):
         assert self.service is not None
         self.ids.title.text = self.tr(FORM_TITLE)
         self.cin.hint, self.phone.hint = self.tr(CIN_HINT), self.tr(PHONE_HINT)
-        self.record_button.busy = False
-        self.record_button.text = self.tr(RECORD)
+        self.set_primary(self.tr(RECORD), self.record)
         self._update_record_button()
         for field in (self.cin, self.phone):
             field.disabled = saving  # nothing to type while it is kept and printed
         if saving:
             show_busy(self.record_button, self.tr(SAVING))
         # The fields first: on a short landscape panel the keyboard leaves room for little.
-        self.add_form(body, [self.cin, self.phone], self.record_button)
+        self.add_form(body, [self.cin, self.phone])
         body.add_widget(Factory.SectionLabel(text=self.service.name(self.app.lang)))
         if self.error:
             body.add_widget(Factory.AlertLabel(text=self.tr(self.error)))
@@ -208,6 +206,8 @@ class PreRequestScreen(JourneyScreen):
             self.show_keyboard(self.typing_field() or first)
 
     def _update_record_button(self) -> None:
+        if self.step is not Step.FORM:
+            return  # the footer's button is another step's now
         self.record_button.disabled = not (self.cin.value.strip() and self.phone.value.strip())
 
     def _draw_saved(self, body: Any) -> None:
@@ -218,7 +218,8 @@ class PreRequestScreen(JourneyScreen):
         body.add_widget(Factory.ReferenceNumber(text=stored.local_reference))
         service = self.app.context.catalogue.service(stored.record.service_code)
         body.add_widget(Factory.KioskLabel(text=service.name(self.app.lang)))
-        body.add_widget(Factory.AlertLabel(text=self.tr(AT_COUNTER)))
+        # An instruction, not a fault: emphasis, never the error red.
+        body.add_widget(Factory.EmphasisLabel(text=self.tr(AT_COUNTER)))
         if stored.server_reference:
             text = self.tr(SERVER_REFERENCE).format(reference=ltr_run(stored.server_reference))
             body.add_widget(Factory.KioskLabel(text=text))

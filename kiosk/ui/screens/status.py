@@ -34,6 +34,18 @@ UPDATED = N_("Updated on {moment}")
 TRY_AGAIN = N_("Try again")
 SCREEN_TIME_FORMAT = "%d/%m/%Y %H:%M"
 DATE_FORMAT = "%d/%m/%Y"
+# Each stage's semantic colour (theme.STATES): a refusal is not an error, nor teal.
+STAGE_TONES = {
+    "submitted": "in_progress",
+    "incomplete": "incomplete",
+    "under_review": "in_progress",
+    "investigation": "in_progress",
+    "rejected": "rejected",
+    "approved": "ready",
+    "in_production": "in_progress",
+    "ready": "ready",
+    "collected": "ready",
+}
 # The scanner's reading of each kind of dossier code.
 SCANNED_KINDS = {
     CodeKind.PASSPORT_DOSSIER: "passport",
@@ -59,8 +71,7 @@ class StatusScreen(JourneyScreen):
         self.cin = TextField(uppercase=True, max_length=8, layouts=("azerty", "digits"))
         for field in (self.dossier, self.cin):
             field.bind(on_release=lambda chosen: self.show_keyboard(chosen))
-        self.look_up_button = Factory.BigButton()
-        self.look_up_button.bind(on_release=lambda _b: self.look_up())
+        self.look_up_button = self.primary_button  # the footer's, on the form
         self.step = Step.KIND
         self.kind: str | None = None
         self.answer: StatusLookup | None = None
@@ -158,20 +169,21 @@ class StatusScreen(JourneyScreen):
         assert self.kind is not None
         self.ids.title.text = self.tr(KIND_NAMES[self.kind])
         self.dossier.hint, self.cin.hint = self.tr(DOSSIER_HINT), self.tr(CIN_HINT)
-        self.look_up_button.busy = False
-        self.look_up_button.text = self.tr(LOOK_UP)
+        self.set_primary(self.tr(LOOK_UP), self.look_up)
         self._update_look_up_button()
         for field in (self.dossier, self.cin):
             field.disabled = looking  # nothing to type until the answer
         if looking:
             show_busy(self.look_up_button, self.tr(LOOKING))
-        self.add_form(body, [self.dossier, self.cin], self.look_up_button)
+        self.add_form(body, [self.dossier, self.cin])
         scanner = self.app.context.scanner is not None
         body.add_widget(Factory.KioskLabel(text=self.tr(TYPE_OR_SCAN if scanner else TYPE_BOTH)))
         if not looking:
             self.show_keyboard(self.keyboard.target or self.dossier)
 
     def _update_look_up_button(self) -> None:
+        if self.step is not Step.FORM:
+            return  # the footer's button is another step's now
         filled = self.dossier.value.strip() and self.cin.value.strip()
         self.look_up_button.disabled = not filled
 
@@ -184,9 +196,7 @@ class StatusScreen(JourneyScreen):
         if answer.status is None:
             self.ids.title.text = self.tr(TITLE)
             body.add_widget(Factory.AlertLabel(text=self.tr(answer.message_key or "")))
-            again = Factory.BigButton(text=self.tr(TRY_AGAIN))
-            again.bind(on_release=lambda _b: self.go_back())
-            body.add_widget(again)
+            self.set_primary(self.tr(TRY_AGAIN), self.go_back)
             return
         status, zone = answer.status, self.app.context.config.zone
         self.ids.title.text = self.tr(KIND_NAMES.get(status.kind, TITLE))
@@ -198,7 +208,8 @@ class StatusScreen(JourneyScreen):
             )
             makers.append(lambda: Factory.AlertLabel(text=as_of))
         current = self.tr(CURRENT_STAGE).format(stage=self.tr(stage_name(status.stage)))
-        makers.append(lambda: Factory.TitleLabel(text=current))
+        tone = STAGE_TONES.get(status.stage, "in_progress")
+        makers.append(lambda: Factory.StatusChip(text=current, tone=tone))
         if status.reason:
             reason = self.tr(REASON).format(reason=status.reason)
             makers.append(lambda: Factory.KioskLabel(text=reason))

@@ -38,7 +38,6 @@ from kiosk.services.technician import (
     PinFileProblem,
 )
 from kiosk.services.technician_report import TechnicianReport
-from kiosk.ui import theme
 from kiosk.ui.screens.base import BACK, DONE, JourneyScreen, landscape
 from kiosk.ui.screens.status import SCREEN_TIME_FORMAT
 from kiosk.ui.widgets.keyboard import TextField
@@ -142,8 +141,7 @@ class TechnicianScreen(JourneyScreen):
         super().__init__(**kwargs)
         self.pin = TextField(masked=True, layouts=("pin",), max_length=PIN_MAX_DIGITS)
         self.pin.bind(on_release=lambda field: self.show_keyboard(field))
-        self.open_button = Factory.BigButton()
-        self.open_button.bind(on_release=lambda _b: self.check_pin())
+        self.open_button = self.primary_button  # the footer's, on the PIN step
         self.refusal: GateOutcome | None = None
         self.fault: str | None = None
         self._pin_message: Any = None
@@ -292,12 +290,8 @@ class TechnicianScreen(JourneyScreen):
             self.refresh_texts()
 
     def on_typed(self) -> None:
-        self.open_button.disabled = not self.pin.value
-        if self.pin.value and (self.refusal is not None or self.fault is not None):
-            # Typing again: the message makes room for the button (a short landscape screen
-            # has no space for both beside the field).
-            self.refusal = self.fault = None
-            self._place_pin_widgets()
+        if self.step is Step.PIN:
+            self.open_button.disabled = not self.pin.value
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -322,8 +316,7 @@ class TechnicianScreen(JourneyScreen):
 
     def _draw_pin(self) -> None:
         self.pin.hint = self.tr(PIN_HINT)
-        self.open_button.text = self.tr(OPEN)
-        self.open_button.disabled = not self.pin.value
+        self.set_primary(self.tr(OPEN), self.check_pin, enabled=bool(self.pin.value))
         if isinstance(self.refusal, GateNotConfigured):
             # Typing cannot help until the PIN is set on the console.
             self.ids.body.add_widget(Factory.AlertLabel(text=self._refusal_text()))
@@ -333,25 +326,22 @@ class TechnicianScreen(JourneyScreen):
 
     def _place_pin_widgets(self) -> None:
         body = self.ids.body
-        for widget in (self.pin, self.open_button, self._pin_message, self._pin_row):
+        for widget in (self.pin, self._pin_message, self._pin_row):
             if widget is not None and widget.parent is not None:
                 widget.parent.remove_widget(widget)
         message = self._refusal_text()
         self._pin_message = Factory.AlertLabel(text=message) if message else None
-        if landscape():
-            # One line: the field, then the message or (once typing starts) the button.
+        # The button is the footer's primary action: the body has the field and the message.
+        if landscape() and self._pin_message is not None:
+            # One line: the field, then the message, level with it (taller if it wraps).
             row = BoxLayout(spacing=body.spacing, size_hint_y=None, height=self.pin.height)
-            beside = self._pin_message or self.open_button
-            if self._pin_message is not None:
-                # Level with the field; a message of several lines makes the row taller.
-                self._pin_message.size_hint_y = 1
-                self._pin_message.bind(
-                    texture_size=lambda _label, size: setattr(
-                        row, "height", max(self.pin.height, size[1] + dp(12))
-                    )
+            self._pin_message.size_hint_y = 1
+            self._pin_message.bind(
+                texture_size=lambda _label, size: setattr(
+                    row, "height", max(self.pin.height, size[1] + dp(12))
                 )
-            self.open_button.height = self.pin.height
-            self.order_for_reading(row, self.pin, beside)
+            )
+            self.order_for_reading(row, self.pin, self._pin_message)
             self._pin_row = row
             body.add_widget(row)
         else:
@@ -359,8 +349,6 @@ class TechnicianScreen(JourneyScreen):
             if self._pin_message is not None:
                 body.add_widget(self._pin_message)
             body.add_widget(self.pin)
-            self.open_button.height = dp(theme.BUTTON_HEIGHT_DP)
-            body.add_widget(self.open_button)
 
     def _refusal_text(self) -> str:
         plural = plural_translator(self.app.lang)

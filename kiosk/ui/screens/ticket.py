@@ -9,6 +9,7 @@ from typing import Any
 
 from kivy.clock import Clock, ClockEvent
 from kivy.factory import Factory
+from kivy.metrics import sp
 
 from kiosk.i18n import N_
 from kiosk.services.documents import YOUR_NUMBER, printable_ticket_link, wait_lines
@@ -16,7 +17,7 @@ from kiosk.services.faults import message_key
 from kiosk.services.printing import PrintResult
 from kiosk.services.records import Ticket
 from kiosk.ui import theme
-from kiosk.ui.screens.base import BACK, DONE, JourneyScreen
+from kiosk.ui.screens.base import BACK, DONE, JourneyScreen, landscape
 from kiosk.ui.widgets.busy import show_busy
 from kiosk.ui.widgets.qr import qr_image
 
@@ -28,6 +29,7 @@ WHERE_TO_GO = N_("Please wait in the hall until your number is called.")
 SCAN_TICKET = N_("No ticket printed: note your number, or scan this code with your phone.")
 # How long the number stays on screen before the kiosk is ready for the next citizen.
 RESULT_SHOWN_S = 45
+LANDSCAPE_NUMBER_SCALE = 0.6
 
 
 class Step(Enum):
@@ -165,8 +167,17 @@ class TicketScreen(JourneyScreen):
         service = self.app.context.catalogue.service(shown.service_code)
         self.ids.title.text = self.tr(YOUR_NUMBER)
         # The number first, then a text a frame (see add_in_turns).
-        makers: list[Callable[[], Any]] = [lambda: Factory.TicketNumber(text=shown.number)]
-        lines = [service.name(self.app.lang), *wait_lines(shown), self.tr(WHERE_TO_GO)]
+        # On a 768-pixel landscape panel the full-size number would push the people ahead
+        # and the wait below the fold: a smaller one keeps them in view.
+        latin = theme.font_path("en", bold=True)
+        size = sp(theme.TYPE_SCALE["number"] * (LANDSCAPE_NUMBER_SCALE if landscape() else 1))
+        makers: list[Callable[[], Any]] = [
+            # Latin letters and digits only: in the Latin face, whose line is 1.4 em where
+            # the Arabic face's is 2.1 em (a number 80 px shorter on screen, same glyphs).
+            lambda: self._number(shown.number, size, latin)
+        ]
+        # The figures the citizen waits by first, then what and where.
+        lines = [*wait_lines(shown), service.name(self.app.lang), self.tr(WHERE_TO_GO)]
         if self.printed.printed:
             lines.append(self.tr(PRINTED))
         makers += [lambda line=line: Factory.KioskLabel(text=line) for line in lines]
@@ -181,6 +192,13 @@ class TicketScreen(JourneyScreen):
                 makers.append(lambda: Factory.KioskLabel(text=scan))
                 makers.append(lambda: qr_image(link))
         self.add_in_turns(body, makers)
+
+    @staticmethod
+    def _number(number: str, size: float, font: str) -> Any:
+        label = Factory.TicketNumber(text=number)
+        # Set once built: the kv rule binds the font to the language's, over any argument.
+        label.font_size, label.font_name = size, font
+        return label
 
     def _draw_failed(self, body: Any) -> None:
         self.ids.title.text = self.tr(self.error)

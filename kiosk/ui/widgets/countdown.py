@@ -55,7 +55,9 @@ class StillThereDialog(ModalView):  # type: ignore[misc]
 
     def start(self) -> None:
         """Show the dialog and start counting."""
-        self.open()
+        # No fade-in: Kivy's 0.1 s fade drew the first frame with the box but without its
+        # dimmed backdrop, the screen behind still looking live.
+        self.open(animation=False)
         self._tick = Clock.schedule_interval(lambda _dt: self._count(), 1)
 
     def cancel(self) -> None:
