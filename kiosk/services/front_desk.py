@@ -14,7 +14,7 @@ from kiosk.domain.catalogue import Catalogue, packaged_catalogue
 from kiosk.domain.models import Citizen, Service
 from kiosk.services.documents import Receipt
 from kiosk.services.guide import GuideService
-from kiosk.services.home_board import HomeBoard, QueueLine
+from kiosk.services.home_board import HomeBoard, HomeView
 from kiosk.services.printing import PrintingService, PrintResult
 from kiosk.services.records import ConnectivitySnapshot, PrinterStatus, Ticket
 from kiosk.services.requests import (
@@ -182,10 +182,14 @@ class FrontDesk:
             self._guide.refresh()  # cheap when nothing changed: a fingerprint comparison
         return self._guide.search(query)
 
-    def home_board(self, lang: str) -> tuple[list[QueueLine], list[str]]:
-        """The queue figures of every family and the notices in force, in `lang`."""
+    def home_board(self, lang: str) -> HomeView:
+        """The queue figures of every family, the notices in force and the annex's name."""
         board = HomeBoard(self.db)
-        return board.queues(list(self._context.catalogue.families)), board.announcements(lang)
+        return HomeView(
+            board.queues(list(self._context.catalogue.families)),
+            board.announcements(lang),
+            board.annex_name(lang),
+        )
 
     # --- the citizen's account: sign-in, requests, history, pre-requests -----------------
 

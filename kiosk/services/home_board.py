@@ -27,6 +27,15 @@ class QueueLine:
     wait_minutes: int | None
 
 
+@dataclass(frozen=True)
+class HomeView:
+    """What home shows from the cache, read on a worker in one go."""
+
+    queues: list[QueueLine]
+    notices: list[str]
+    annex_name: str | None  # as the server names it in the language asked; None: never synced
+
+
 class HomeBoard:
     """Reads the notices and queue statistics the sync engine keeps in the cache."""
 

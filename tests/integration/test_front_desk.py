@@ -37,9 +37,9 @@ def test_a_ticket_is_numbered_recorded_and_printed(context: AppContext, tmp_path
         assert printed.printed
         assert list((tmp_path / "printed").iterdir())  # the job's bytes reached the printer
         # The home board counts it from the same cache.
-        queues, notices = desk.home_board("fr")
-        assert notices == []
-        assert {line.family for line in queues} <= set(context.catalogue.families)
+        board = desk.home_board("fr")
+        assert board.notices == [] and board.annex_name is None  # never synced
+        assert {line.family for line in board.queues} <= set(context.catalogue.families)
     finally:
         desk.close()
 

@@ -11,7 +11,7 @@ from kivy.factory import Factory
 from kivy.metrics import dp, sp
 
 from kiosk.i18n import N_
-from kiosk.services.home_board import QueueLine
+from kiosk.services.home_board import HomeView, QueueLine
 from kiosk.ui import theme
 from kiosk.ui.screens.base import KioskScreen, landscape
 from kiosk.ui.widgets.secret_taps import watch_secret_taps
@@ -53,6 +53,7 @@ class HomeScreen(KioskScreen):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._annex_names: dict[str, str] = {}  # by language, as the server gave them
         self._notice = ""
         self.queues: list[QueueLine] = []
         self.announcements: list[str] = []
@@ -98,8 +99,7 @@ class HomeScreen(KioskScreen):
     # --- drawing ---------------------------------------------------------------------------
 
     def refresh_texts(self) -> None:
-        lang = self.app.lang
-        self.ids.annex.text = self.app.context.config.kiosk.annex_name_in(lang)
+        self._show_annex_name()
         for screen, label, _icon in JOURNEYS:
             self.tiles[screen].text = self.tr(label)
         self._show_connectivity()
@@ -279,11 +279,26 @@ class HomeScreen(KioskScreen):
     def load_board(self) -> None:
         """Read the queues and notices on the worker; draw them when they arrive."""
         lang = self.app.lang
-        self.run_job(lambda desk: desk.home_board(lang), self._board_loaded, self._board_failed)
+        self.run_job(
+            lambda desk: desk.home_board(lang),
+            lambda board: self._board_loaded(board, lang),
+            self._board_failed,
+        )
 
-    def _board_loaded(self, board: tuple[list[QueueLine], list[str]]) -> None:
-        self.queues, self.announcements = board
+    def _board_loaded(self, board: HomeView, lang: str) -> None:
+        self.queues, self.announcements = board.queues, board.notices
+        if board.annex_name:
+            self._annex_names[lang] = board.annex_name
+            self._show_annex_name()
         self._draw_board()
+
+    def _show_annex_name(self) -> None:
+        # As the server (and its tracking pages) name the annex, once a sync brought it;
+        # the configured name until then.
+        lang = self.app.lang
+        named = self._annex_names.get(lang) or self.app.context.config.kiosk.annex_name_in(lang)
+        if self.ids.annex.text != named:
+            self.ids.annex.text = named
 
     def _board_failed(self, error: BaseException) -> None:
         # Nobody waits for the board: the last figures stay shown, the journal says why.
