@@ -376,6 +376,9 @@ class OutsideKiosk:
         found = shown.find(id=f"{shown.screen}.back")
         if not found:
             found = [w for w in shown.widgets if w.shown and w.text == tr(shown.language, "Back")]
+        if not found:
+            # Signed in, the account has no Back: the footer's way out reads "Sign out".
+            found = [w for w in shown.find(id=f"{shown.screen}.start_over") if w.shown]
         assert found, f"no way back from {shown.screen!r}: {shown.texts()[:10]}"
         return self.tap(found[0])
 

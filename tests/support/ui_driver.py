@@ -132,9 +132,10 @@ class AppDriver:
         """Every enabled button shown under `root` (the current screen by default)."""
         from kivy.uix.behaviors import ButtonBehavior
 
+        # restrict: Kivy's walk() goes on past `root` into the rest of the window's tree.
         return [
             w
-            for w in (root or self.screen()).walk()
+            for w in (root or self.screen()).walk(restrict=True)
             if isinstance(w, ButtonBehavior) and not w.disabled
         ]
 

@@ -45,7 +45,12 @@ def _sign_in(driver: AppDriver, cin: str, pin: str) -> Any:
 
 
 def _body_button(driver: AppDriver, text: str) -> Any:
-    found = [b for b in driver.buttons(driver.screen().ids.body) if b.text == text]
+    """A button of this step: in its body, or its primary action in the footer."""
+    screen = driver.screen()
+    found = [b for b in driver.buttons(screen.ids.body) if b.text == text]
+    primary = getattr(screen, "primary_button", None)
+    if not found and primary is not None and primary.text == text and not primary.disabled:
+        found = [primary]
     assert found, f"no {text!r} among {[b.text for b in driver.buttons()]}"
     return found[0]
 

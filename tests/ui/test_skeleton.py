@@ -296,8 +296,8 @@ def test_a_rejected_request_has_its_own_colour_and_not_the_error_red(home: AppDr
         backdrop = getattr(status, "tone", None)
         colours[status.text] = (tuple(status.color), backdrop)
     rejected = colours[home.app.tr("Rejected")]
-    ready = colours[home.app.tr("Ready: collect it at the annex")]
-    in_progress = colours[home.app.tr("Being prepared")]
+    ready = colours[home.app.tr("Ready to collect")]
+    in_progress = colours[home.app.tr("In progress")]
     assert len({rejected, ready, in_progress}) == 3, colours
     assert rejected[0] != tuple(theme.ALERT), "a refusal is not a fault: not the error red"
     history.reset()

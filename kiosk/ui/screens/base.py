@@ -55,6 +55,13 @@ class KioskScreen(Screen):  # type: ignore[misc]
         self._stale = False  # drawn in an earlier language: redrawn when next shown
         self._generation = 0  # bumped by forget_jobs(): older answers are dropped
         app.bind(lang=self._language_changed)
+        # A new size (a panel turned, the window resized) lays every screen out anew, as
+        # a new language does: once per burst of size events.
+        self._resized = Clock.create_trigger(lambda _dt: self._language_changed())
+        Window.bind(size=self._on_window_size)
+
+    def _on_window_size(self, *_args: Any) -> None:
+        self._resized()
 
     # --- language: the screen follows the app's, never told by the app ------------------
 
@@ -171,6 +178,8 @@ class KioskScreen(Screen):  # type: ignore[misc]
     def dispose(self) -> None:
         """Let go of the app's and the window's events: the screen is being rebuilt."""
         self.app.unbind(lang=self._language_changed)
+        Window.unbind(size=self._on_window_size)
+        self._resized.cancel()
 
     def reset(self) -> None:
         """Forget everything shown or typed for the last citizen, widgets included.
@@ -220,7 +229,6 @@ class JourneyScreen(KioskScreen):
         self._way_out = ""
         self.bind(on_pre_enter=lambda *_args: self._show_way_out(True))
         self.bind(on_leave=lambda *_args: self._show_way_out(False))
-        Window.bind(size=self._window_resized)
         # Each step's title is said aloud once the frame settles on it (a step clears the
         # title, then sets the new one: the trigger speaks the last, once).
         self.listen_button = ListenButton(icon=theme.icon_path("listen"))
@@ -235,13 +243,6 @@ class JourneyScreen(KioskScreen):
     def _speak_title(self) -> None:
         if self.app.root.current == self.name and self.ids.title.text:
             self.app.speak(self.ids.title.text)
-
-    def _window_resized(self, *_args: Any) -> None:
-        self.arrange_frame()
-
-    def dispose(self) -> None:
-        Window.unbind(size=self._window_resized)
-        super().dispose()
 
     def show_fault(self, error: BaseException) -> None:
         """The fault's translated words at the end of the body, where the answer was awaited."""
