@@ -27,6 +27,9 @@ class Worker:
         self._open_front_desk = open_front_desk
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-worker")
         self._local = threading.local()
+        # Set once the app stops: an answer arriving then has no screen to draw on (its
+        # widgets' rules read the running app, which is gone) and is dropped.
+        self._stopped = threading.Event()
 
     def _desk(self) -> FrontDesk:
         desk: FrontDesk | None = getattr(self._local, "desk", None)
@@ -49,15 +52,24 @@ class Worker:
             except BaseException as exc:  # reported on the UI thread, never lost
                 log.warning("background job failed: %s: %s", type(exc).__name__, exc)
                 self._forget_desk()
-                Clock.schedule_once(lambda _dt, error=exc: on_error(error))
+                self._deliver(lambda error=exc: on_error(error))
                 return
-            Clock.schedule_once(lambda _dt: on_done(result))
+            self._deliver(lambda: on_done(result))
 
         try:
             self._pool.submit(task)
         except RuntimeError:
             # Shut down: the app is stopping, and a clock tick still asked for work.
             log.info("worker stopped: a late job was dropped")
+
+    def _deliver(self, answer: Callable[[], None]) -> None:
+        def on_ui_thread(_dt: float) -> None:
+            if self._stopped.is_set():
+                log.info("app stopped: a late answer was dropped")
+                return
+            answer()
+
+        Clock.schedule_once(on_ui_thread)
 
     def _forget_desk(self) -> None:
         # After a cache fault the connection may be unusable; the next job opens a new desk.
@@ -67,5 +79,6 @@ class Worker:
             self._local.desk = None
 
     def shutdown(self) -> None:
-        """Finish the job in hand, then stop."""
+        """Finish the job in hand, then stop; answers not yet delivered are dropped."""
+        self._stopped.set()
         self._pool.shutdown(wait=True)

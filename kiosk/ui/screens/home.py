@@ -171,6 +171,10 @@ class HomeScreen(KioskScreen):
         annex, page, row = self.ids.annex.__self__, self.ids.page, self.ids.status_row
         annex.font_size = sp(theme.TITLE_SP * (0.75 if wide else 1))
         annex.size_hint_x = 1.4 if wide else 1
+        # One line in the status row: a longer name (the server's, larger text) that wrapped
+        # pushed the row, and the name's first line, above the window.
+        annex.shorten = wide
+        annex.shorten_from = "right"
         self.ids.clock.size_hint_x = 0.9 if wide else 0.6  # the date and time on one line
         # Landscape: 2.3 cm language buttons rather than 2.7, for the board's last row.
         self.ids.languages.height = dp(theme.BAR_HEIGHT_DP * (0.85 if wide else 1))
