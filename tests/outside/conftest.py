@@ -64,9 +64,9 @@ class KioskPool:
             stack.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def kiosks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskPool]:
-    """The kiosks of this run, one at a time."""
+    """The kiosks of this package, one at a time (stopped when its tests end)."""
     pool = KioskPool(tmp_path_factory.mktemp("outside"))
     yield pool
     pool.release()
