@@ -167,7 +167,9 @@ for lang in ("ar", "fr", "zgh", "en"):
     for name in ("account", "certificate", "history", "prerequest", "technician"):
         app.show(name)
         frames(4)  # lists load on the worker
-    app.go_home()
+    # The citizen has gone: the visit ends (as the inactivity timer ends it), home in the
+    # default language. go_home() is Back, which keeps the language of a citizen still there.
+    app.start_over()
     frames(3)
 # A citizen's journey ends at home; a moment later the kiosk returns what it freed.
 settle = time.monotonic() + 2.5
