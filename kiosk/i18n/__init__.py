@@ -39,6 +39,16 @@ def NP_(singular: str, plural: str) -> Plural:
     return Plural(singular, plural)
 
 
+# Unicode bidi isolates: layout marks the screen needs, not words anyone reads.
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+_ISOLATES = dict.fromkeys(map(ord, LRI + RLI + FSI + PDI))
+
+
+def without_isolates(text: str) -> str:
+    """`text` as a reader (or a screen reader) takes it: the bidi isolates left out."""
+    return text.translate(_ISOLATES)
+
+
 def ltr_run(text: str) -> str:
     """`text` kept left to right inside any line: a phone, a reference, a path, a URI.
 
@@ -46,7 +56,7 @@ def ltr_run(text: str) -> str:
     left-to-right unit: in an Arabic line "+2126******01" otherwise came out
     "01******2126+" and "/tmp/kiosk.toml" as "tmp/kiosk.toml/". Invisible in any language.
     """
-    return f"\u2066{text}\u2069" if text else text
+    return f"{LRI}{text}{PDI}" if text else text
 
 
 def typed_run(text: str) -> str:
@@ -56,7 +66,7 @@ def typed_run(text: str) -> str:
     or a dossier number left to right ("+212612345678" came out "212612345678+" on an
     Arabic screen).
     """
-    return f"\u2068{text}\u2069" if text else text
+    return f"{FSI}{text}{PDI}" if text else text
 
 
 def is_rtl(lang: str) -> bool:

@@ -45,6 +45,7 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
+from kiosk.i18n import without_isolates
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard, TextField
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,6 @@ ENVIRONMENT = "KIOSK_WIDGET_MAP"
 INTERVAL_S = 0.1
 VERSION = 1
 PRIMARY = "primary"  # the `kiosk_role` of a step's primary action
-# LRI, RLI, FSI and PDI (kiosk.i18n.ltr_run, typed_run): layout, not words.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
 
 Rect = tuple[int, int, int, int]  # left, top, width, height: X's axes, in pixels
 
@@ -213,7 +212,7 @@ def _visit(
             "id": getattr(widget, "kiosk_id", None) or names.get(id(widget)) or _fallback(widget),
             "role": role,
             # As a screen reader would read it: the bidi isolates that order runs are not text.
-            "text": str(getattr(widget, "text", "") or "").translate(_BIDI_CONTROLS),
+            "text": without_isolates(str(getattr(widget, "text", "") or "")),
             **place,
         }
         if isinstance(widget, ButtonBehavior):

@@ -149,10 +149,11 @@ class AppDriver:
         """Every text shown on the current screen, top to bottom as the widgets hold it."""
         from kivy.uix.label import Label
 
-        # As a person reads them: the bidi isolates that order runs (kiosk.i18n) are not text.
-        controls = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
+        from kiosk.i18n import without_isolates
+
+        # As a person reads them: the bidi isolates that order runs are not text.
         return [
-            w.text.translate(controls)
+            without_isolates(w.text)
             for w in self.screen().walk()
             if isinstance(w, Label) and w.text
         ]

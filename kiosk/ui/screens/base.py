@@ -52,22 +52,22 @@ class KioskScreen(Screen):  # type: ignore[misc]
     def __init__(self, app: KioskAppApi, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.app: KioskAppApi = app
-        self._stale = False  # drawn in an earlier language: redrawn when next shown
+        self._stale = False  # drawn for an earlier language or size: redrawn when next shown
         self._generation = 0  # bumped by forget_jobs(): older answers are dropped
-        app.bind(lang=self._language_changed)
+        app.bind(lang=self._drawing_outdated)
         # A new size (a panel turned, the window resized) lays every screen out anew, as
         # a new language does: once per burst of size events.
-        self._resized = Clock.create_trigger(lambda _dt: self._language_changed())
+        self._resized = Clock.create_trigger(lambda _dt: self._drawing_outdated())
         Window.bind(size=self._on_window_size)
 
     def _on_window_size(self, *_args: Any) -> None:
         self._resized()
 
-    # --- language: the screen follows the app's, never told by the app ------------------
+    # --- language and size: the screen follows them, never told by the app ---------------
 
-    def _language_changed(self, *_args: Any) -> None:
-        # The screen in front is redrawn now; the others when they are next shown, so a
-        # switch costs one screen's layout, not nine.
+    def _drawing_outdated(self, *_args: Any) -> None:
+        # A new language or window size. The screen in front is redrawn now, the others
+        # when they are next shown: a switch costs one screen's layout, not nine.
         if self.app.root.current == self.name:
             self._stale = False
             self.refresh_texts()
@@ -177,7 +177,7 @@ class KioskScreen(Screen):  # type: ignore[misc]
 
     def dispose(self) -> None:
         """Let go of the app's and the window's events: the screen is being rebuilt."""
-        self.app.unbind(lang=self._language_changed)
+        self.app.unbind(lang=self._drawing_outdated)
         Window.unbind(size=self._on_window_size)
         self._resized.cancel()
 
